@@ -1,0 +1,291 @@
+package dev.kappa.embedded;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.metadata.storage.Formatter;
+import org.apache.kafka.server.common.MetadataVersion;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real single-node Apache Kafka cluster (broker and KRaft controller in one node), started inside
+ * this JVM from the Kafka jars, on free loopback ports and a fresh log directory.
+ *
+ * <p>It is configured so that exactly-once processing works on one node (replication factor 1 and
+ * min ISR 1 for the offsets, transaction and share-group state topics) and so that consumer groups
+ * form without the initial rebalance delay. {@link #close()} shuts the node down and deletes its
+ * log directory.
+ *
+ * <pre>{@code
+ * try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+ *     kafka.createTopic("usage-events", 3, Map.of());
+ *     Map<String, Object> config = Map.of("bootstrap.servers", kafka.bootstrapServers());
+ *     // ... run producers, consumers and Kafka Streams against it
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safety: all methods may be called from any thread; {@link #close()} is idempotent.
+ */
+public final class EmbeddedKafka implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(EmbeddedKafka.class);
+  private static final int NODE_ID = 1;
+  private static final String CONTROLLER_LISTENER = "CONTROLLER";
+  private static final int START_ATTEMPTS = 3;
+
+  private final KafkaRaftServer server;
+  private final Path directory;
+  private final String bootstrapServers;
+  private final Duration startupTime;
+  private final Admin admin;
+  private boolean closed;
+
+  private EmbeddedKafka(
+      KafkaRaftServer server, Path directory, String bootstrapServers, Duration startupTime) {
+    this.server = server;
+    this.directory = directory;
+    this.bootstrapServers = bootstrapServers;
+    this.startupTime = startupTime;
+    this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
+  }
+
+  /** Starts a node with the default settings. Blocks until the broker accepts clients. */
+  public static EmbeddedKafka start() {
+    return start(Map.of());
+  }
+
+  /**
+   * Starts a node, with {@code brokerOverrides} applied over the defaults (for example {@code
+   * num.partitions} or {@code log.retention.check.interval.ms}). Blocks until the broker accepts
+   * clients.
+   *
+   * @throws IllegalStateException if the node cannot start within three attempts
+   */
+  public static EmbeddedKafka start(Map<String, String> brokerOverrides) {
+    RuntimeException lastFailure = null;
+    for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
+      try {
+        return startOnce(brokerOverrides);
+      } catch (PortTakenException e) {
+        // Free ports are found by binding and releasing them; another process may win the race.
+        log.warn("Embedded Kafka could not bind its ports (attempt {}): {}", attempt, e.getMessage());
+        lastFailure = e;
+      }
+    }
+    throw new IllegalStateException(
+        "Cannot start embedded Kafka: no free ports after " + START_ATTEMPTS + " attempts",
+        lastFailure);
+  }
+
+  private static EmbeddedKafka startOnce(Map<String, String> brokerOverrides) {
+    long started = System.nanoTime();
+    Path directory = createDirectory();
+    int brokerPort = freePort();
+    int controllerPort = freePort();
+    Properties properties = brokerProperties(directory, brokerPort, controllerPort);
+    properties.putAll(brokerOverrides);
+    KafkaConfig config = KafkaConfig.fromProps(properties, false);
+    try {
+      format(config, directory);
+      KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
+      try {
+        server.startup();
+      } catch (RuntimeException e) {
+        shutdownQuietly(server);
+        throw e;
+      }
+      String bootstrapServers = "localhost:" + brokerPort;
+      Duration startupTime = Duration.ofNanos(System.nanoTime() - started);
+      log.info("Embedded Kafka ready at {} in {} ms", bootstrapServers, startupTime.toMillis());
+      return new EmbeddedKafka(server, directory, bootstrapServers, startupTime);
+    } catch (RuntimeException e) {
+      deleteRecursively(directory);
+      if (hasCause(e, BindException.class)) {
+        throw new PortTakenException(e);
+      }
+      throw e;
+    }
+  }
+
+  private static Properties brokerProperties(Path directory, int brokerPort, int controllerPort) {
+    Map<String, String> settings = new LinkedHashMap<>();
+    settings.put("process.roles", "broker,controller");
+    settings.put("node.id", String.valueOf(NODE_ID));
+    settings.put("controller.quorum.voters", NODE_ID + "@localhost:" + controllerPort);
+    settings.put("controller.listener.names", CONTROLLER_LISTENER);
+    settings.put(
+        "listeners",
+        "PLAINTEXT://localhost:" + brokerPort + "," + CONTROLLER_LISTENER + "://localhost:" + controllerPort);
+    settings.put("advertised.listeners", "PLAINTEXT://localhost:" + brokerPort);
+    settings.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+    settings.put("inter.broker.listener.name", "PLAINTEXT");
+    settings.put("log.dirs", directory.resolve("data").toString());
+    // One node: every internal topic has one replica, and exactly-once needs min ISR 1 to commit.
+    settings.put("offsets.topic.replication.factor", "1");
+    settings.put("offsets.topic.num.partitions", "4");
+    settings.put("transaction.state.log.replication.factor", "1");
+    settings.put("transaction.state.log.min.isr", "1");
+    settings.put("transaction.state.log.num.partitions", "4");
+    settings.put("share.coordinator.state.topic.replication.factor", "1");
+    settings.put("share.coordinator.state.topic.min.isr", "1");
+    settings.put("group.initial.rebalance.delay.ms", "0");
+    settings.put("num.partitions", "1");
+    Properties properties = new Properties();
+    properties.putAll(settings);
+    return properties;
+  }
+
+  private static void format(KafkaConfig config, Path directory) {
+    String dataDirectory = directory.resolve("data").toString();
+    Formatter formatter =
+        new Formatter()
+            .setNodeId(NODE_ID)
+            .setClusterId(Uuid.randomUuid().toString())
+            .setDirectories(List.of(dataDirectory))
+            .setMetadataLogDirectory(config.metadataLogDir())
+            .setControllerListenerName(CONTROLLER_LISTENER)
+            .setReleaseVersion(MetadataVersion.latestProduction())
+            .setPrintStream(new PrintStream(OutputStream.nullOutputStream()));
+    try {
+      formatter.run();
+    } catch (Exception e) {
+      throw new IllegalStateException("Cannot format the embedded Kafka log directory " + dataDirectory, e);
+    }
+  }
+
+  /** The {@code bootstrap.servers} value for clients of this node, {@code localhost:<port>}. */
+  public String bootstrapServers() {
+    return bootstrapServers;
+  }
+
+  /** How long {@link #start()} took, from creating the log directory to the broker accepting clients. */
+  public Duration startupTime() {
+    return startupTime;
+  }
+
+  /**
+   * Creates a topic with one replica and the given topic-level configuration (for example {@code
+   * retention.ms=-1}), and waits until the controller has created it. Does nothing if the topic
+   * already exists.
+   */
+  public void createTopic(String name, int partitions, Map<String, String> topicConfig) {
+    NewTopic topic = new NewTopic(name, Optional.of(partitions), Optional.empty()).configs(topicConfig);
+    try {
+      admin.createTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      if (!(e.getCause() instanceof TopicExistsException)) {
+        throw new IllegalStateException("Cannot create topic '" + name + "': " + e.getCause().getMessage(), e);
+      }
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("Cannot create topic '" + name + "': no answer within 30 s", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while creating topic '" + name + "'", e);
+    }
+  }
+
+  /** Shuts the node down and deletes its log directory. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    admin.close(Duration.ofSeconds(5));
+    shutdownQuietly(server);
+    deleteRecursively(directory);
+  }
+
+  private static void shutdownQuietly(KafkaRaftServer server) {
+    try {
+      server.shutdown();
+      server.awaitShutdown();
+    } catch (RuntimeException e) {
+      log.warn("Embedded Kafka did not shut down cleanly", e);
+    }
+  }
+
+  private static Path createDirectory() {
+    try {
+      return Files.createTempDirectory("kappa-kafka-");
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot create a log directory for embedded Kafka", e);
+    }
+  }
+
+  private static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      socket.setReuseAddress(true);
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot find a free port for embedded Kafka", e);
+    }
+  }
+
+  private static boolean hasCause(Throwable error, Class<? extends Throwable> type) {
+    for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+      if (type.isInstance(cause)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static void deleteRecursively(Path root) {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try {
+      Files.walkFileTree(
+          root,
+          new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
+              Files.deleteIfExists(file);
+              return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path dir, IOException failure) throws IOException {
+              Files.deleteIfExists(dir);
+              return FileVisitResult.CONTINUE;
+            }
+          });
+    } catch (IOException e) {
+      log.warn("Cannot delete embedded Kafka directory {}: {}", root, e.toString());
+    }
+  }
+
+  private static final class PortTakenException extends RuntimeException {
+    PortTakenException(Throwable cause) {
+      super(cause.getMessage(), cause);
+    }
+  }
+}
