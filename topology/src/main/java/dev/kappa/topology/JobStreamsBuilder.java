@@ -1,0 +1,394 @@
+package dev.kappa.topology;
+
+import dev.kappa.stores.PersistentStores;
+import dev.kappa.topology.deadletter.InvalidRecordException;
+import dev.kappa.topology.internal.EventTimeExtractor;
+import dev.kappa.topology.internal.JoinTopics;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Aggregator;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.EmitStrategy;
+import org.apache.kafka.streams.kstream.Initializer;
+import org.apache.kafka.streams.kstream.JoinWindows;
+import org.apache.kafka.streams.kstream.KGroupedStream;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.KTable;
+import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.kstream.Merger;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.SessionWindows;
+import org.apache.kafka.streams.kstream.SlidingWindows;
+import org.apache.kafka.streams.kstream.StreamJoined;
+import org.apache.kafka.streams.kstream.Suppressed;
+import org.apache.kafka.streams.kstream.TimeWindows;
+import org.apache.kafka.streams.kstream.ValueJoiner;
+import org.apache.kafka.streams.kstream.Windowed;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.SessionStore;
+import org.apache.kafka.streams.state.WindowStore;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The {@link StreamsBuilder} of one job, with helpers that add what the Kafka Streams DSL leaves to
+ * each team: every operator, store and internal topic they add is named after the step, serving
+ * tables are materialized in persistent RocksDB stores with a retention derived from their windows,
+ * invalid records go to the dead-letter topic, and sinks write to the topics of the job's {@link
+ * JobNaming}. Everything they take and return is a Kafka Streams type, and {@link
+ * #streamsBuilder()} gives the plain builder for anything else.
+ *
+ * <pre>{@code
+ * KStream<String, UsageEvent> events = builder.validate("valid-readings",
+ *     builder.stream(USAGE_EVENTS), NetworkUsageJob::problem);
+ * KGroupedStream<String, UsageEvent> byNode =
+ *     events.groupBy((customer, e) -> e.nodeId(), Grouped.with("readings-by-node", Serdes.String(), eventSerde));
+ * builder.aggregate(byNode, TimeWindows.ofSizeAndGrace(Duration.ofMinutes(1), Duration.ofSeconds(30)),
+ *     EmitStrategy.onWindowUpdate(), USAGE_BY_NODE, Usage::empty, (node, e, usage) -> usage.add(e.bytes()));
+ * }</pre>
+ *
+ * <p>Not thread-safe: it is used by one {@link TopologyDefinition} call.
+ */
+public final class JobStreamsBuilder {
+
+  private final KappaJob job;
+  private final JobNaming naming;
+  private final StreamsBuilder streams;
+  private final Map<String, KStream<?, ?>> sourceStreams = new HashMap<>();
+  private final Set<String> writtenSinks = new HashSet<>();
+  private final Map<String, ServedTable> servedTables = new LinkedHashMap<>();
+  private final List<String> joins = new ArrayList<>();
+
+  JobStreamsBuilder(KappaJob job, JobNaming naming, StreamsBuilder streams) {
+    this.job = job;
+    this.naming = naming;
+    this.streams = streams;
+  }
+
+  /** The job being defined. */
+  public KappaJob job() {
+    return job;
+  }
+
+  /** The names of the deployment being built (application id, output topics). */
+  public JobNaming naming() {
+    return naming;
+  }
+
+  /**
+   * The plain Kafka Streams builder, for operators without a helper here. Name every operator added
+   * through it ({@code Named.as}, {@code Grouped.as}, {@code Materialized.as} ...): the topology is
+   * rejected if any name is generated.
+   */
+  public StreamsBuilder streamsBuilder() {
+    return streams;
+  }
+
+  /**
+   * The stream of a declared source, read with its codecs and its event time. The source processor
+   * is named {@code <topic>-source}. Asking twice for the same source returns the same stream.
+   *
+   * @throws JobDefinitionException if the job does not declare {@code source}
+   */
+  @SuppressWarnings("unchecked")
+  public <K, V> KStream<K, V> stream(Source<K, V> source) {
+    if (!job.declares(source)) {
+      throw new JobDefinitionException(
+          "Job '" + job.name() + "' reads source topic '" + source.topic() + "' but does not declare it:"
+              + " add .source(..) for it to the job definition");
+    }
+    return (KStream<K, V>)
+        sourceStreams.computeIfAbsent(
+            source.topic(),
+            topic -> {
+              Consumed<K, V> consumed =
+                  Consumed.with(source.keys().serde(), source.values().serde()).withName(topic + "-source");
+              if (source.eventTime() != null) {
+                consumed = consumed.withTimestampExtractor(new EventTimeExtractor<>(source.eventTime()));
+              }
+              return streams.stream(topic, consumed);
+            });
+  }
+
+  /**
+   * Passes on the records that {@code validator} accepts and sends every other record, and every
+   * record without a value, to the job's dead-letter topic with the reason (as an {@link
+   * InvalidRecordException}). The step is a processor named {@code name}.
+   */
+  public <K, V> KStream<K, V> validate(
+      String name, KStream<K, V> stream, RecordValidator<? super K, ? super V> validator) {
+    Names.checkOperator(name);
+    Objects.requireNonNull(validator, "validator");
+    return stream.peek(
+        (key, value) -> {
+          // Throwing hands the record to the processing exception handler, which dead-letters it
+          // with its source coordinates; no try/catch here keeps that in one place.
+          if (value == null) {
+            throw new InvalidRecordException(name, "the record has no value");
+          }
+          Optional<String> problem = validator.problem(key, value);
+          if (problem.isPresent()) {
+            throw new InvalidRecordException(name, problem.get());
+          }
+        },
+        Named.as(name));
+  }
+
+  /**
+   * Writes {@code stream} to the topic of {@code sink} in this deployment, with the sink's codecs.
+   * The sink processor is named {@code <sink>-sink}.
+   *
+   * @throws JobDefinitionException if the job does not declare {@code sink}
+   */
+  public <K, V> void to(KStream<K, V> stream, Sink<K, V> sink) {
+    if (!job.declares(sink)) {
+      throw new JobDefinitionException(
+          "Job '" + job.name() + "' writes to sink '" + sink.name() + "' but does not declare it:"
+              + " add .sink(..) for it to the job definition");
+    }
+    writtenSinks.add(sink.name());
+    stream.to(
+        naming.outputTopic(sink.name()),
+        Produced.with(sink.keys().serde(), sink.values().serde()).withName(sink.name() + "-sink"));
+  }
+
+  /**
+   * Aggregates {@code grouped} into the key-value serving table {@code table}. The aggregation
+   * processor is named {@code <table>-aggregate} and its store is the table.
+   */
+  public <K, V, A> KTable<K, A> aggregate(
+      KGroupedStream<K, V> grouped,
+      ServingTable<K, A> table,
+      Initializer<A> initializer,
+      Aggregator<? super K, ? super V, A> aggregator) {
+    serve(table, ServingTable.Shape.KEY_VALUE, null, null);
+    Materialized<K, A, KeyValueStore<Bytes, byte[]>> store =
+        PersistentStores.keyValue(table.name(), table.keys(), table.values());
+    return grouped.aggregate(initializer, aggregator, Named.as(table.name() + "-aggregate"), store);
+  }
+
+  /**
+   * Aggregates {@code grouped} over tumbling or hopping {@code windows} into the windowed serving
+   * table {@code table}.
+   *
+   * <p>The table's store holds every update of every window, for the table's retention (at least
+   * size + grace). The returned table emits every update with {@link EmitStrategy#onWindowUpdate()},
+   * or with {@link EmitStrategy#onWindowClose()} only the final result of each window once its grace
+   * period has passed (by suppression, named {@code <table>-until-window-closes}). A record that
+   * arrives after the grace period of its window is dropped and counted in Kafka Streams' {@code
+   * dropped-records} metric. The aggregation processor is named {@code <table>-aggregate}.
+   */
+  public <K, V, A> KTable<Windowed<K>, A> aggregate(
+      KGroupedStream<K, V> grouped,
+      TimeWindows windows,
+      EmitStrategy emit,
+      ServingTable<K, A> table,
+      Initializer<A> initializer,
+      Aggregator<? super K, ? super V, A> aggregator) {
+    Duration retention = retention(table, PersistentStores.minimumRetention(windows));
+    serve(table, ServingTable.Shape.WINDOWED, Duration.ofMillis(windows.size()), retention);
+    Materialized<K, A, WindowStore<Bytes, byte[]>> store =
+        PersistentStores.window(table.name(), table.keys(), table.values(), windows, retention);
+    KTable<Windowed<K>, A> updates =
+        grouped
+            .windowedBy(windows)
+            .aggregate(initializer, aggregator, Named.as(table.name() + "-aggregate"), store);
+    return emit(updates, emit, table);
+  }
+
+  /**
+   * Aggregates {@code grouped} over sliding {@code windows} into the windowed serving table {@code
+   * table}; see {@link #aggregate(KGroupedStream, TimeWindows, EmitStrategy, ServingTable,
+   * Initializer, Aggregator)} for names and emission. The store keeps windows for at least twice
+   * the time difference + grace.
+   */
+  public <K, V, A> KTable<Windowed<K>, A> aggregate(
+      KGroupedStream<K, V> grouped,
+      SlidingWindows windows,
+      EmitStrategy emit,
+      ServingTable<K, A> table,
+      Initializer<A> initializer,
+      Aggregator<? super K, ? super V, A> aggregator) {
+    Duration retention = retention(table, PersistentStores.minimumRetention(windows));
+    serve(table, ServingTable.Shape.WINDOWED, Duration.ofMillis(windows.timeDifferenceMs()), retention);
+    Materialized<K, A, WindowStore<Bytes, byte[]>> store =
+        PersistentStores.window(table.name(), table.keys(), table.values(), windows, retention);
+    KTable<Windowed<K>, A> updates =
+        grouped
+            .windowedBy(windows)
+            .aggregate(initializer, aggregator, Named.as(table.name() + "-aggregate"), store);
+    return emit(updates, emit, table);
+  }
+
+  /**
+   * Aggregates {@code grouped} over session {@code windows} into the session serving table {@code
+   * table}, merging sessions that a record joins with {@code merger}; see {@link
+   * #aggregate(KGroupedStream, TimeWindows, EmitStrategy, ServingTable, Initializer, Aggregator)}
+   * for names and emission. The store keeps sessions for at least inactivity gap + grace.
+   */
+  public <K, V, A> KTable<Windowed<K>, A> aggregate(
+      KGroupedStream<K, V> grouped,
+      SessionWindows windows,
+      EmitStrategy emit,
+      ServingTable<K, A> table,
+      Initializer<A> initializer,
+      Aggregator<? super K, ? super V, A> aggregator,
+      Merger<? super K, A> merger) {
+    Duration retention = retention(table, PersistentStores.minimumRetention(windows));
+    serve(table, ServingTable.Shape.SESSION, null, retention);
+    Materialized<K, A, SessionStore<Bytes, byte[]>> store =
+        PersistentStores.session(table.name(), table.keys(), table.values(), windows, retention);
+    KTable<Windowed<K>, A> updates =
+        grouped
+            .windowedBy(windows)
+            .aggregate(initializer, aggregator, merger, Named.as(table.name() + "-aggregate"), store);
+    return emit(updates, emit, table);
+  }
+
+  /**
+   * Joins each record of {@code left} with each record of {@code right} of the same key whose
+   * timestamps are within {@code windows} of each other. A record arriving after the window's
+   * grace period is not joined. The join's processors and stores are named {@code <name>-...}, and
+   * both inputs are checked for co-partitioning when the job starts.
+   *
+   * @param joined the serdes of the key and of both values; its names are replaced by {@code name}
+   */
+  public <K, L, R, J> KStream<K, J> join(
+      String name,
+      KStream<K, L> left,
+      KStream<K, R> right,
+      JoinWindows windows,
+      ValueJoiner<? super L, ? super R, ? extends J> joiner,
+      StreamJoined<K, L, R> joined) {
+    return left.join(right, joiner, windows, named(name, joined));
+  }
+
+  /**
+   * Like {@link #join}, and also emits each record of {@code left} that found no match, with a
+   * {@code null} right value, once its window has closed (window + grace).
+   */
+  public <K, L, R, J> KStream<K, J> leftJoin(
+      String name,
+      KStream<K, L> left,
+      KStream<K, R> right,
+      JoinWindows windows,
+      ValueJoiner<? super L, ? super @Nullable R, ? extends J> joiner,
+      StreamJoined<K, L, R> joined) {
+    return left.leftJoin(right, joiner, windows, named(name, joined));
+  }
+
+  /**
+   * Like {@link #join}, and also emits each record of either side that found no match, with a
+   * {@code null} for the other side, once its window has closed (window + grace).
+   */
+  public <K, L, R, J> KStream<K, J> outerJoin(
+      String name,
+      KStream<K, L> left,
+      KStream<K, R> right,
+      JoinWindows windows,
+      ValueJoiner<? super @Nullable L, ? super @Nullable R, ? extends J> joiner,
+      StreamJoined<K, L, R> joined) {
+    return left.outerJoin(right, joiner, windows, named(name, joined));
+  }
+
+  private <K, L, R> StreamJoined<K, L, R> named(String name, StreamJoined<K, L, R> joined) {
+    Names.checkOperator(name);
+    if (joins.contains(name)) {
+      throw new JobDefinitionException(
+          "Job '" + job.name() + "' has two joins named '" + name + "': give each join its own name");
+    }
+    joins.add(name);
+    return joined.withName(name).withStoreName(name);
+  }
+
+  private <K, A> KTable<Windowed<K>, A> emit(
+      KTable<Windowed<K>, A> updates, EmitStrategy emit, ServingTable<K, A> table) {
+    if (emit.type() != EmitStrategy.StrategyType.ON_WINDOW_CLOSE) {
+      return updates;
+    }
+    // Suppression holds each window's latest result until stream time passes window end + grace,
+    // then emits it once: exact final results, whatever the wall-clock time.
+    return updates.suppress(
+        Suppressed.untilWindowCloses(Suppressed.BufferConfig.unbounded())
+            .withName(table.name() + "-until-window-closes"));
+  }
+
+  private static Duration retention(ServingTable<?, ?> table, Duration minimum) {
+    return table.retention() == null ? minimum : table.retention();
+  }
+
+  private void serve(
+      ServingTable<?, ?> table,
+      ServingTable.Shape shape,
+      @Nullable Duration windowSize,
+      @Nullable Duration retention) {
+    if (!job.declares(table)) {
+      throw new JobDefinitionException(
+          "Job '" + job.name() + "' materializes serving table '" + table.name() + "' but does not"
+              + " declare it: add .servingTable(..) for it to the job definition");
+    }
+    if (table.shape() != shape) {
+      throw new JobDefinitionException(
+          "Serving table '" + table.name() + "' of job '" + job.name() + "' is declared "
+              + table.shape() + " but materialized by an aggregation that makes it " + shape
+              + ": declare it with ServingTable." + factoryOf(shape) + "(..)");
+    }
+    if (servedTables.containsKey(table.name())) {
+      throw new JobDefinitionException(
+          "Job '" + job.name() + "' materializes serving table '" + table.name() + "' twice:"
+              + " each serving table is the store of exactly one aggregation");
+    }
+    servedTables.put(table.name(), new ServedTable(table, windowSize, retention));
+  }
+
+  private static String factoryOf(ServingTable.Shape shape) {
+    switch (shape) {
+      case KEY_VALUE:
+        return "keyValue";
+      case WINDOWED:
+        return "windowed";
+      default:
+        return "session";
+    }
+  }
+
+  /** Checks that every declared part was used, and describes the built topology. */
+  JobTopology complete(Topology topology) {
+    List<String> problems = new ArrayList<>();
+    for (Source<?, ?> source : job.sources()) {
+      if (!sourceStreams.containsKey(source.topic())) {
+        problems.add("source topic '" + source.topic() + "' is declared but never read");
+      }
+    }
+    for (Sink<?, ?> sink : job.sinks()) {
+      if (!writtenSinks.contains(sink.name())) {
+        problems.add("sink '" + sink.name() + "' is declared but never written");
+      }
+    }
+    for (ServingTable<?, ?> table : job.servingTables()) {
+      if (!servedTables.containsKey(table.name())) {
+        problems.add(
+            "serving table '" + table.name() + "' is declared but never materialized (materialize it"
+                + " with one of the aggregate(..) helpers)");
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new JobDefinitionException(
+          "Job '" + job.name() + "' does not use what it declares: " + String.join("; ", problems)
+              + ". Use each declared part or remove its declaration.");
+    }
+    List<JoinInputs> joinInputs = JoinTopics.of(topology.describe(), joins);
+    return new JobTopology(job, naming, topology, List.copyOf(servedTables.values()), joinInputs);
+  }
+}

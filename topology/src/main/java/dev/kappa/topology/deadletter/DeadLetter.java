@@ -1,0 +1,83 @@
+package dev.kappa.topology.deadletter;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A record of a dead-letter topic, read back: the original key and value bytes and where the
+ * record came from and why it failed, from the headers Kafka Streams' dead-letter support writes.
+ *
+ * <pre>{@code
+ * for (ConsumerRecord<byte[], byte[]> record : consumer.poll(timeout)) {
+ *     DeadLetter letter = DeadLetter.of(record.key(), record.value(), record.headers());
+ *     log.warn("{} at {}-{}@{}: {}", letter.exceptionClass(), letter.sourceTopic(),
+ *         letter.sourcePartition(), letter.sourceOffset(), letter.message());
+ * }
+ * }</pre>
+ *
+ * @param key the key bytes as they were read from the source topic
+ * @param value the value bytes as they were read from the source topic
+ * @param sourceTopic the topic the record was read from
+ * @param sourcePartition its partition
+ * @param sourceOffset its offset
+ * @param exceptionClass the class name of the exception that sent it here
+ * @param message the exception's message
+ */
+public record DeadLetter(
+    byte @Nullable [] key,
+    byte @Nullable [] value,
+    String sourceTopic,
+    int sourcePartition,
+    long sourceOffset,
+    String exceptionClass,
+    @Nullable String message) {
+
+  /** The header with the source topic. */
+  public static final String TOPIC_HEADER = "__streams.errors.topic";
+  /** The header with the source partition. */
+  public static final String PARTITION_HEADER = "__streams.errors.partition";
+  /** The header with the source offset. */
+  public static final String OFFSET_HEADER = "__streams.errors.offset";
+  /** The header with the exception's class name. */
+  public static final String EXCEPTION_HEADER = "__streams.errors.exception";
+  /** The header with the exception's message. */
+  public static final String MESSAGE_HEADER = "__streams.errors.message";
+
+  /**
+   * Reads a dead letter from a record of a dead-letter topic.
+   *
+   * @throws IllegalArgumentException if a header of the dead-letter format is missing
+   */
+  public static DeadLetter of(byte @Nullable [] key, byte @Nullable [] value, Headers headers) {
+    return new DeadLetter(
+        key,
+        value,
+        required(headers, TOPIC_HEADER),
+        Integer.parseInt(required(headers, PARTITION_HEADER)),
+        Long.parseLong(required(headers, OFFSET_HEADER)),
+        required(headers, EXCEPTION_HEADER),
+        optional(headers, MESSAGE_HEADER));
+  }
+
+  /** The value as UTF-8 text, for logs and tests; null if there is no value. */
+  public @Nullable String valueAsText() {
+    return value == null ? null : new String(value, UTF_8);
+  }
+
+  private static String required(Headers headers, String name) {
+    String value = optional(headers, name);
+    if (value == null) {
+      throw new IllegalArgumentException(
+          "Not a dead letter: the record has no '" + name + "' header");
+    }
+    return value;
+  }
+
+  private static @Nullable String optional(Headers headers, String name) {
+    Header header = headers.lastHeader(name);
+    return header == null || header.value() == null ? null : new String(header.value(), UTF_8);
+  }
+}

@@ -1,0 +1,98 @@
+package dev.kappa.topology.runtime;
+
+import dev.kappa.topology.JobTopology;
+import dev.kappa.topology.KappaException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+
+/** Checks and prepares the topics a job reads and writes before it starts. */
+final class JobTopics {
+
+  private static final long TIMEOUT_SECONDS = 30;
+
+  private final Admin admin;
+  private final JobTopology topology;
+
+  JobTopics(Admin admin, JobTopology topology) {
+    this.admin = admin;
+    this.topology = topology;
+  }
+
+  void prepare() {
+    Map<String, Integer> partitions = partitionCounts(topology.sourceTopics());
+    topology.checkCoPartitioning(partitions);
+    int outputPartitions = partitions.values().stream().mapToInt(Integer::intValue).max().orElse(1);
+    Set<String> outputs = new LinkedHashSet<>(topology.outputTopics().values());
+    outputs.add(topology.deadLetterTopic());
+    createMissing(outputs, outputPartitions);
+  }
+
+  private Map<String, Integer> partitionCounts(Set<String> sources) {
+    Map<String, Integer> counts = new HashMap<>();
+    List<String> missing = new ArrayList<>();
+    for (Map.Entry<String, KafkaFuture<TopicDescription>> entry :
+        admin.describeTopics(sources).topicNameValues().entrySet()) {
+      try {
+        counts.put(entry.getKey(), await(entry.getValue()).partitions().size());
+      } catch (UnknownTopicOrPartitionException e) {
+        missing.add(entry.getKey());
+      }
+    }
+    if (!missing.isEmpty()) {
+      throw new KappaException(
+          "Cannot start job '" + topology.job().name() + "': source topic(s) " + missing + " do not exist."
+              + " Create them, with the retention the job needs for replay, before starting the job.");
+    }
+    return counts;
+  }
+
+  private void createMissing(Set<String> topics, int partitions) {
+    List<NewTopic> newTopics = new ArrayList<>();
+    for (String topic : topics) {
+      newTopics.add(new NewTopic(topic, Optional.of(partitions), Optional.empty()));
+    }
+    admin.createTopics(newTopics).values().forEach((topic, result) -> {
+      try {
+        await(result);
+      } catch (TopicExistsException e) {
+        // Already there: a previous run or the operator created it.
+      }
+    });
+  }
+
+  private <T> T await(KafkaFuture<T> future) {
+    try {
+      return future.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      // The two answers the caller handles; anything else means the cluster did not cooperate.
+      if (e.getCause() instanceof UnknownTopicOrPartitionException
+          || e.getCause() instanceof TopicExistsException) {
+        throw (RuntimeException) e.getCause();
+      }
+      throw new KappaException(cannotReach(e.getCause().getMessage()), e.getCause());
+    } catch (TimeoutException e) {
+      throw new KappaException(cannotReach("no answer within " + TIMEOUT_SECONDS + " s"), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new KappaException("Interrupted while preparing the topics of job '" + topology.job().name() + "'", e);
+    }
+  }
+
+  private String cannotReach(String why) {
+    return "Cannot prepare the topics of job '" + topology.job().name() + "': " + why;
+  }
+}

@@ -1,0 +1,184 @@
+package dev.kappa.topology.runtime;
+
+import dev.kappa.topology.JobTopology;
+import dev.kappa.topology.KappaException;
+import dev.kappa.topology.deadletter.DeadLetterMetrics;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.metrics.Gauge;
+import org.apache.kafka.common.metrics.JmxReporter;
+import org.apache.kafka.common.metrics.KafkaMetricsContext;
+import org.apache.kafka.common.metrics.MetricConfig;
+import org.apache.kafka.common.metrics.Metrics;
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running Kafka Streams instance of a job.
+ *
+ * <p>{@link #start(JobTopology, JobConfig)} checks the topics first, so that a wrong setup fails
+ * with a clear message instead of a stream thread dying later: every source topic must exist, the
+ * inputs of every join must be co-partitioned, and missing output and dead-letter topics are created
+ * (with as many partitions as the largest source).
+ *
+ * <pre>{@code
+ * try (RunningJob job = RunningJob.start(NetworkUsageJob.job().topology(), config)) {
+ *     job.awaitRunning(Duration.ofSeconds(60));
+ *     // ... query job.streams(), watch job.deadLetters().total()
+ * }
+ * }</pre>
+ *
+ * <p>The dead-letter count is published as JMX metrics {@code kappa:type=kappa-job-metrics,...}
+ * ({@code dead-letter-records-total}). Thread-safe.
+ */
+public final class RunningJob implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(RunningJob.class);
+  private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
+  private final JobTopology topology;
+  private final KafkaStreams streams;
+  private final DeadLetterMetrics deadLetters;
+  private final Metrics metrics;
+  private final CountDownLatch settled = new CountDownLatch(1);
+  private final AtomicReference<Throwable> failure = new AtomicReference<>();
+
+  private RunningJob(JobTopology topology, Map<String, Object> streamsConfig) {
+    this.topology = topology;
+    this.deadLetters = DeadLetterMetrics.from(streamsConfig);
+    Properties properties = new Properties();
+    properties.putAll(streamsConfig);
+    this.streams = new KafkaStreams(topology.topology(), properties);
+    this.metrics = publishMetrics(topology, deadLetters);
+    streams.setStateListener(
+        (next, previous) -> {
+          if (next == KafkaStreams.State.RUNNING || !next.isRunningOrRebalancing()) {
+            settled.countDown();
+          }
+        });
+    streams.setUncaughtExceptionHandler(
+        error -> {
+          log.error("Job '{}' ({}) stops after an unrecoverable error", topology.job().name(),
+              topology.applicationId(), error);
+          failure.compareAndSet(null, error);
+          return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+  }
+
+  /**
+   * Checks and prepares the topics of {@code topology}, then starts it with {@code config}.
+   *
+   * @throws KappaException if a source topic is missing, the inputs of a join are not
+   *     co-partitioned, or the cluster cannot be reached
+   */
+  public static RunningJob start(JobTopology topology, JobConfig config) {
+    Map<String, Object> streamsConfig = config.streamsConfig(topology);
+    Map<String, Object> adminConfig =
+        new StreamsConfig(streamsConfig).getAdminConfigs(topology.applicationId() + "-kappa-admin");
+    try (Admin admin = Admin.create(adminConfig)) {
+      new JobTopics(admin, topology).prepare();
+    }
+    RunningJob job = new RunningJob(topology, streamsConfig);
+    job.streams.start();
+    log.info("Started job '{}' as application id '{}'", topology.job().name(), topology.applicationId());
+    return job;
+  }
+
+  /** The topology this instance runs. */
+  public JobTopology topology() {
+    return topology;
+  }
+
+  /** The Kafka Streams instance, for queries and metrics. */
+  public KafkaStreams streams() {
+    return streams;
+  }
+
+  /** The instance's state. */
+  public KafkaStreams.State state() {
+    return streams.state();
+  }
+
+  /** The records this instance sent to the dead-letter topic. */
+  public DeadLetterMetrics deadLetters() {
+    return deadLetters;
+  }
+
+  /**
+   * Records this instance dropped, from Kafka Streams' {@code dropped-records-total} metric: records
+   * that arrived after the grace period of their window, and records sent to the dead-letter topic.
+   */
+  public long droppedRecords() {
+    return (long)
+        streams.metrics().values().stream()
+            .filter(metric -> metric.metricName().name().equals("dropped-records-total"))
+            .mapToDouble(metric -> ((Number) metric.metricValue()).doubleValue())
+            .sum();
+  }
+
+  /**
+   * Waits until the instance is {@code RUNNING}.
+   *
+   * @throws KappaException if it stops instead, or is not running after {@code timeout}
+   */
+  public void awaitRunning(Duration timeout) {
+    try {
+      if (!settled.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        throw new KappaException(
+            "Job '" + topology.job().name() + "' (" + topology.applicationId() + ") is not running after "
+                + timeout + ": it is " + streams.state());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new KappaException("Interrupted while waiting for job '" + topology.job().name() + "' to run", e);
+    }
+    if (streams.state() != KafkaStreams.State.RUNNING && !streams.state().isRunningOrRebalancing()) {
+      Throwable error = failure.get();
+      throw new KappaException(
+          "Job '" + topology.job().name() + "' (" + topology.applicationId() + ") stopped: it is "
+              + streams.state() + (error == null ? "" : " after " + error),
+          error);
+    }
+  }
+
+  /** Stops the instance, waiting up to 30 s for its threads to finish their work. */
+  @Override
+  public void close() {
+    close(CLOSE_TIMEOUT);
+  }
+
+  /** Stops the instance, waiting up to {@code timeout} for its threads to finish their work. */
+  public void close(Duration timeout) {
+    if (!streams.close(timeout)) {
+      log.warn("Job '{}' ({}) did not stop within {}", topology.job().name(), topology.applicationId(), timeout);
+    }
+    metrics.close();
+  }
+
+  private static Metrics publishMetrics(JobTopology topology, DeadLetterMetrics deadLetters) {
+    Metrics metrics =
+        new Metrics(
+            new MetricConfig(), List.of(new JmxReporter()), Time.SYSTEM, new KafkaMetricsContext("kappa"));
+    Map<String, String> tags =
+        Map.of("job", topology.job().name(), "application-id", topology.applicationId());
+    MetricName total =
+        metrics.metricName(
+            "dead-letter-records-total",
+            "kappa-job-metrics",
+            "Records sent to the dead-letter topic because they could not be read or processed",
+            tags);
+    metrics.addMetric(total, (Gauge<Long>) (config, now) -> deadLetters.total());
+    return metrics;
+  }
+}
