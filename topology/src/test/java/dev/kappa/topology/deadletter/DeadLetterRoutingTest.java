@@ -90,7 +90,7 @@ class DeadLetterRoutingTest {
   @Test
   void shouldSendARecordThatFailsValidationToTheDeadLetterTopicWithTheReason() {
     raw.pipeInput(bytes("acc-3"), bytes("{\"account\":\"acc-3\",\"cents\":-5,\"timestamp\":\"2026-11-22T10:00:01Z\"}"));
-    raw.pipeInput(bytes("acc-4"), null);
+    raw.pipeInput(bytes("acc-4"), (byte[]) null);
 
     List<DeadLetter> letters = driver.deadLetters();
 
