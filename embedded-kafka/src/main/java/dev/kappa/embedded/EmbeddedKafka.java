@@ -28,6 +28,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.storage.Formatter;
 import org.apache.kafka.server.common.MetadataVersion;
@@ -192,16 +193,31 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   /**
    * Creates a topic with one replica and the given topic-level configuration (for example {@code
-   * retention.ms=-1}), and waits until the controller has created it. Does nothing if the topic
-   * already exists.
+   * retention.ms=-1}), and waits until the broker serves its metadata, so that clients see it at
+   * once. Does nothing if the topic already exists.
    */
   public void createTopic(String name, int partitions, Map<String, String> topicConfig) {
     NewTopic topic = new NewTopic(name, Optional.of(partitions), Optional.empty()).configs(topicConfig);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     try {
-      admin.createTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      if (!(e.getCause() instanceof TopicExistsException)) {
-        throw new IllegalStateException("Cannot create topic '" + name + "': " + e.getCause().getMessage(), e);
+      try {
+        admin.createTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof TopicExistsException)) {
+          throw new IllegalStateException("Cannot create topic '" + name + "': " + e.getCause().getMessage(), e);
+        }
+      }
+      // The controller has the topic; the broker's metadata follows a moment later.
+      while (true) {
+        try {
+          admin.describeTopics(List.of(name)).allTopicNames().get(30, TimeUnit.SECONDS);
+          return;
+        } catch (ExecutionException e) {
+          if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+            throw new IllegalStateException("Cannot see topic '" + name + "' after creating it: " + e.getCause().getMessage(), e);
+          }
+          Thread.sleep(20);
+        }
       }
     } catch (TimeoutException e) {
       throw new IllegalStateException("Cannot create topic '" + name + "': no answer within 30 s", e);

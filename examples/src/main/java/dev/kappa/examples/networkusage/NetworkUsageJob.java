@@ -1,0 +1,176 @@
+package dev.kappa.examples.networkusage;
+
+import dev.kappa.serde.Codec;
+import dev.kappa.topology.JobStreamsBuilder;
+import dev.kappa.topology.KappaJob;
+import dev.kappa.topology.ServingTable;
+import dev.kappa.topology.Sink;
+import dev.kappa.topology.Source;
+import java.time.Duration;
+import java.util.Optional;
+import org.apache.kafka.streams.kstream.EmitStrategy;
+import org.apache.kafka.streams.kstream.Grouped;
+import org.apache.kafka.streams.kstream.JoinWindows;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.kstream.StreamJoined;
+import org.apache.kafka.streams.kstream.TimeWindows;
+
+/**
+ * The network-usage job: a platform monitors the network usage of its customers' devices, and
+ * readings roll up from customer to node to agent to the whole network.
+ *
+ * <ul>
+ *   <li>Readings ({@link #USAGE_EVENTS}) with negative bytes or a missing node, agent, bytes or
+ *       timestamp go to the dead-letter topic {@code network-usage-dead-letters}, as do records that
+ *       are not JSON.
+ *   <li>Per node, per agent and for the whole network, the sum of bytes and the count of readings in
+ *       tumbling 1-minute event-time windows with 30 s grace: the serving tables {@link
+ *       #USAGE_BY_NODE}, {@link #USAGE_BY_AGENT} and {@link #USAGE_NETWORK} (key {@value
+ *       #NETWORK}), kept queryable for 24 hours.
+ *   <li>Each alarm of a node ({@link #NODE_ALARMS}) joined with the readings of that node within
+ *       10 s of it, or with none: {@link #ALARMS_WITH_USAGE}.
+ * </ul>
+ *
+ * <p>Run it with the demo ({@link NetworkUsageDemo}); {@code NetworkUsageJobTest} shows its results
+ * for a hand-made input.
+ */
+public final class NetworkUsageJob {
+
+  /** The key of the single row per window of {@link #USAGE_NETWORK}. */
+  public static final String NETWORK = "network";
+
+  public static final Source<String, UsageEvent> USAGE_EVENTS =
+      Source.of("usage-events", Codec.string(), Codec.json(UsageEvent.class)).withEventTime(UsageEvent::timestamp);
+  public static final Source<String, NodeAlarm> NODE_ALARMS =
+      Source.of("node-alarms", Codec.string(), Codec.json(NodeAlarm.class)).withEventTime(NodeAlarm::timestamp);
+
+  public static final ServingTable<String, Usage> USAGE_BY_NODE = usageTable("usage-by-node");
+  public static final ServingTable<String, Usage> USAGE_BY_AGENT = usageTable("usage-by-agent");
+  public static final ServingTable<String, Usage> USAGE_NETWORK = usageTable("usage-network");
+
+  public static final Sink<String, AlarmWithUsage> ALARMS_WITH_USAGE =
+      Sink.of("alarms-with-usage", Codec.string(), Codec.json(AlarmWithUsage.class));
+
+  /** Tumbling 1-minute windows; a reading up to 30 s late still counts. */
+  public static final TimeWindows MINUTES =
+      TimeWindows.ofSizeAndGrace(Duration.ofMinutes(1), Duration.ofSeconds(30));
+
+  /** An alarm meets the readings of its node up to 10 s before or after it, 30 s late at most. */
+  public static final JoinWindows NEAR_ALARM =
+      JoinWindows.ofTimeDifferenceAndGrace(Duration.ofSeconds(10), Duration.ofSeconds(30));
+
+  private NetworkUsageJob() {}
+
+  /** The job's definition. */
+  public static KappaJob job() {
+    return KappaJob.named("network-usage")
+        .source(USAGE_EVENTS)
+        .source(NODE_ALARMS)
+        .servingTable(USAGE_BY_NODE)
+        .servingTable(USAGE_BY_AGENT)
+        .servingTable(USAGE_NETWORK)
+        .sink(ALARMS_WITH_USAGE)
+        .topology(NetworkUsageJob::define)
+        .build();
+  }
+
+  static void define(JobStreamsBuilder builder) {
+    Codec<String> ids = Codec.string();
+    Codec<UsageEvent> events = USAGE_EVENTS.values();
+
+    // Bad readings leave here for the dead-letter topic, with the reason.
+    KStream<String, UsageEvent> readings =
+        builder.validate("valid-readings", builder.stream(USAGE_EVENTS), (customer, event) -> problem(event));
+
+    // Readings arrive keyed by customer. The node totals and the alarm join both need them keyed by
+    // node, so one explicit repartition serves both.
+    KStream<String, UsageEvent> readingsByNode =
+        readings
+            .selectKey((customer, event) -> event.nodeId(), Named.as("key-readings-by-node"))
+            .repartition(
+                Repartitioned.<String, UsageEvent>as("readings-by-node")
+                    .withKeySerde(ids.serde())
+                    .withValueSerde(events.serde()));
+
+    builder.aggregate(
+        readingsByNode.groupByKey(Grouped.with("readings-grouped-by-node", ids.serde(), events.serde())),
+        MINUTES,
+        EmitStrategy.onWindowUpdate(),
+        USAGE_BY_NODE,
+        () -> Usage.NONE,
+        (node, event, usage) -> usage.add(event));
+    // Agent and network totals count the readings themselves (not the node totals), so that a late
+    // reading updates every level in the same way.
+    builder.aggregate(
+        readings.groupBy((customer, event) -> event.agentId(), Grouped.with("readings-by-agent", ids.serde(), events.serde())),
+        MINUTES,
+        EmitStrategy.onWindowUpdate(),
+        USAGE_BY_AGENT,
+        () -> Usage.NONE,
+        (agent, event, usage) -> usage.add(event));
+    builder.aggregate(
+        readings.groupBy((customer, event) -> NETWORK, Grouped.with("readings-for-network", ids.serde(), events.serde())),
+        MINUTES,
+        EmitStrategy.onWindowUpdate(),
+        USAGE_NETWORK,
+        () -> Usage.NONE,
+        (network, event, usage) -> usage.add(event));
+
+    KStream<String, NodeAlarm> alarms =
+        builder.validate("valid-alarms", builder.stream(NODE_ALARMS), (node, alarm) -> problem(node, alarm));
+    // Left join: an alarm without readings nearby is still reported, once its window has closed.
+    KStream<String, AlarmWithUsage> alarmsWithUsage =
+        builder.leftJoin(
+            "alarms-with-usage",
+            alarms,
+            readingsByNode,
+            NEAR_ALARM,
+            AlarmWithUsage::new,
+            StreamJoined.with(ids.serde(), NODE_ALARMS.values().serde(), events.serde()));
+    builder.to(alarmsWithUsage, ALARMS_WITH_USAGE);
+  }
+
+  /** Why a reading is invalid, or empty if it is valid. */
+  static Optional<String> problem(UsageEvent event) {
+    if (isBlank(event.customerId())) {
+      return Optional.of("customerId is missing");
+    }
+    if (isBlank(event.nodeId())) {
+      return Optional.of("nodeId is missing");
+    }
+    if (isBlank(event.agentId())) {
+      return Optional.of("agentId is missing");
+    }
+    if (event.bytes() == null) {
+      return Optional.of("bytes is missing");
+    }
+    if (event.bytes() < 0) {
+      return Optional.of("bytes must not be negative, was " + event.bytes());
+    }
+    if (event.timestamp() == null) {
+      return Optional.of("timestamp is missing");
+    }
+    return Optional.empty();
+  }
+
+  /** Why an alarm is invalid, or empty if it is valid. */
+  static Optional<String> problem(String key, NodeAlarm alarm) {
+    if (isBlank(alarm.nodeId()) || isBlank(alarm.kind()) || alarm.timestamp() == null) {
+      return Optional.of("nodeId, kind and timestamp are required, got " + alarm);
+    }
+    if (!alarm.nodeId().equals(key)) {
+      return Optional.of("the key '" + key + "' is not the alarm's nodeId '" + alarm.nodeId() + "'");
+    }
+    return Optional.empty();
+  }
+
+  private static boolean isBlank(String value) {
+    return value == null || value.isBlank();
+  }
+
+  private static ServingTable<String, Usage> usageTable(String name) {
+    return ServingTable.windowed(name, Codec.string(), Codec.json(Usage.class)).withRetention(Duration.ofHours(24));
+  }
+}

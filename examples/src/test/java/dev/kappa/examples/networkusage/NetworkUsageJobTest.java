@@ -1,0 +1,172 @@
+package dev.kappa.examples.networkusage;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kappa.topology.deadletter.DeadLetter;
+import dev.kappa.topology.testing.JobTestDriver;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.state.ValueAndTimestamp;
+import org.apache.kafka.streams.state.WindowStore;
+import org.apache.kafka.streams.state.WindowStoreIterator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The network-usage job on a hand-made input. Two agents: a-1 with nodes n-1 and n-2, a-2 with
+ * node n-3. Times are offsets from {@link #START} (10:00:00).
+ */
+class NetworkUsageJobTest {
+
+  private static final Instant START = Instant.parse("2026-11-22T10:00:00Z");
+
+  private JobTestDriver driver;
+  private TestInputTopic<String, UsageEvent> readings;
+  private TestInputTopic<String, NodeAlarm> alarms;
+
+  @BeforeEach
+  void start() {
+    driver = JobTestDriver.of(NetworkUsageJob.job(), START);
+    readings = driver.input(NetworkUsageJob.USAGE_EVENTS);
+    alarms = driver.input(NetworkUsageJob.NODE_ALARMS);
+  }
+
+  @AfterEach
+  void close() {
+    driver.close();
+  }
+
+  @Test
+  void shouldSumBytesAndCountReadingsPerNodeAgentAndNetworkInEachMinute() {
+    //           window 10:00-10:01                 window 10:01-10:02
+    // n-1 (a-1) c-1: 100 at 0s, c-2: 200 at 59.999s  c-1: 1000 at 60s
+    // n-2 (a-1) c-3: 10 at 30s
+    // n-3 (a-2) c-4: 5 at 70s, then c-4: 7 at 45s (out of order, within grace)
+    read("c-1", "n-1", "a-1", 100, 0);
+    read("c-2", "n-1", "a-1", 200, 59_999);
+    read("c-1", "n-1", "a-1", 1_000, 60_000);
+    read("c-3", "n-2", "a-1", 10, 30_000);
+    read("c-4", "n-3", "a-2", 5, 70_000);
+    read("c-4", "n-3", "a-2", 7, 45_000);
+
+    assertThat(windows(NetworkUsageJob.USAGE_BY_NODE.name(), "n-1"))
+        .containsExactly(window(0, 300, 2), window(60, 1_000, 1));
+    assertThat(windows(NetworkUsageJob.USAGE_BY_NODE.name(), "n-2")).containsExactly(window(0, 10, 1));
+    assertThat(windows(NetworkUsageJob.USAGE_BY_NODE.name(), "n-3")).containsExactly(window(0, 7, 1), window(60, 5, 1));
+    assertThat(windows(NetworkUsageJob.USAGE_BY_AGENT.name(), "a-1"))
+        .containsExactly(window(0, 310, 3), window(60, 1_000, 1));
+    assertThat(windows(NetworkUsageJob.USAGE_BY_AGENT.name(), "a-2")).containsExactly(window(0, 7, 1), window(60, 5, 1));
+    assertThat(windows(NetworkUsageJob.USAGE_NETWORK.name(), NetworkUsageJob.NETWORK))
+        .containsExactly(window(0, 317, 4), window(60, 1_005, 2));
+    assertThat(driver.deadLetters()).isEmpty();
+    assertThat(driver.droppedRecords()).isZero();
+  }
+
+  @Test
+  void shouldDropAReadingThatArrivesAfterItsWindowClosedAndCountIt() {
+    read("c-1", "n-1", "a-1", 100, 0);
+    read("c-1", "n-1", "a-1", 1, 90_000);
+    // window 10:00-10:01 closed at 10:01:30: a reading at 10:00:20 is too late for every level
+    read("c-2", "n-1", "a-1", 50, 20_000);
+
+    assertThat(windows(NetworkUsageJob.USAGE_BY_NODE.name(), "n-1")).containsExactly(window(0, 100, 1), window(60, 1, 1));
+    assertThat(windows(NetworkUsageJob.USAGE_NETWORK.name(), NetworkUsageJob.NETWORK))
+        .containsExactly(window(0, 100, 1), window(60, 1, 1));
+    assertThat(driver.droppedRecords()).isEqualTo(3);
+    assertThat(driver.deadLetterCount()).isZero();
+  }
+
+  @Test
+  void shouldSendMalformedReadingsToTheDeadLetterTopicWithTheReason() {
+    TestInputTopic<byte[], byte[]> raw = driver.rawInput(NetworkUsageJob.USAGE_EVENTS);
+    raw.pipeInput(bytes("c-1"), bytes("{\"customerId\":\"c-1\",\"nodeId\":"), START);
+    read("c-2", "n-1", "a-1", -5, 0);
+    readings.pipeInput("c-3", new UsageEvent("c-3", null, "a-1", 5L, START), START);
+    readings.pipeInput("c-4", new UsageEvent("c-4", "n-1", " ", 5L, START), START);
+    readings.pipeInput("c-5", new UsageEvent("c-5", "n-1", "a-1", null, START), START);
+    read("c-6", "n-1", "a-1", 42, 0);
+
+    List<DeadLetter> letters = driver.deadLetters();
+
+    assertThat(letters).extracting(DeadLetter::message)
+        .containsExactly(
+            "Cannot read a UsageEvent from topic 'usage-events': Unexpected end-of-input within/between Object"
+                + " entries at line 1, column 30",
+            "Record rejected by 'valid-readings': bytes must not be negative, was -5",
+            "Record rejected by 'valid-readings': nodeId is missing",
+            "Record rejected by 'valid-readings': agentId is missing",
+            "Record rejected by 'valid-readings': bytes is missing");
+    assertThat(letters).extracting(DeadLetter::sourceTopic).containsOnly("usage-events");
+    assertThat(new String(letters.get(1).key(), UTF_8)).isEqualTo("c-2");
+    assertThat(windows(NetworkUsageJob.USAGE_NETWORK.name(), NetworkUsageJob.NETWORK)).containsExactly(window(0, 42, 1));
+    assertThat(driver.deadLetterCount()).isEqualTo(5);
+  }
+
+  @Test
+  void shouldJoinEachAlarmWithTheReadingsOfItsNodeWithinTenSeconds() {
+    // alarm of n-1 at 20s: readings of n-1 at 10s and 30s are within 10 s, 31s and n-2's 20s are not
+    read("c-1", "n-1", "a-1", 1, 10_000);
+    read("c-2", "n-1", "a-1", 2, 30_000);
+    read("c-3", "n-1", "a-1", 3, 31_000);
+    read("c-4", "n-2", "a-1", 4, 20_000);
+    alarm("n-1", "link-down", 20_000);
+
+    List<AlarmWithUsage> joined = driver.output(NetworkUsageJob.ALARMS_WITH_USAGE).readValuesToList();
+
+    assertThat(joined).extracting(pair -> pair.reading().bytes()).containsExactlyInAnyOrder(1L, 2L);
+    assertThat(joined).extracting(pair -> pair.alarm().kind()).containsOnly("link-down");
+  }
+
+  @Test
+  void shouldReportAnAlarmWithoutNearbyReadingsOnceItsWindowHasClosed() {
+    alarm("n-9", "power-failure", 0);
+    read("c-1", "n-1", "a-1", 1, 39_000);
+    assertThat(driver.output(NetworkUsageJob.ALARMS_WITH_USAGE).isEmpty()).isTrue();
+
+    // stream time passes 0 + 10 s window + 30 s grace
+    alarm("n-1", "link-down", 41_000);
+
+    assertThat(driver.output(NetworkUsageJob.ALARMS_WITH_USAGE).readKeyValuesToList())
+        .containsExactly(
+            KeyValue.pair("n-9", new AlarmWithUsage(new NodeAlarm("n-9", "power-failure", START), null)),
+            KeyValue.pair(
+                "n-1",
+                new AlarmWithUsage(
+                    new NodeAlarm("n-1", "link-down", START.plusSeconds(41)),
+                    new UsageEvent("c-1", "n-1", "a-1", 1L, START.plusSeconds(39)))));
+  }
+
+  private void read(String customer, String node, String agent, long bytes, long offsetMillis) {
+    Instant time = START.plusMillis(offsetMillis);
+    readings.pipeInput(customer, new UsageEvent(customer, node, agent, bytes, time), time);
+  }
+
+  private void alarm(String node, String kind, long offsetMillis) {
+    Instant time = START.plusMillis(offsetMillis);
+    alarms.pipeInput(node, new NodeAlarm(node, kind, time), time);
+  }
+
+  private static KeyValue<Instant, Usage> window(long startSecond, long bytes, long readings) {
+    return KeyValue.pair(START.plusSeconds(startSecond), new Usage(bytes, readings));
+  }
+
+  private List<KeyValue<Instant, Usage>> windows(String table, String key) {
+    WindowStore<String, ValueAndTimestamp<Usage>> store = driver.driver().getTimestampedWindowStore(table);
+    List<KeyValue<Instant, Usage>> windows = new ArrayList<>();
+    try (WindowStoreIterator<ValueAndTimestamp<Usage>> iterator =
+        store.fetch(key, START.minus(Duration.ofHours(1)), START.plus(Duration.ofHours(1)))) {
+      iterator.forEachRemaining(kv -> windows.add(KeyValue.pair(Instant.ofEpochMilli(kv.key), kv.value.value())));
+    }
+    return windows;
+  }
+
+  private static byte[] bytes(String text) {
+    return text.getBytes(UTF_8);
+  }
+}
