@@ -96,7 +96,8 @@ public final class EmbeddedKafka implements AutoCloseable {
         return startOnce(brokerOverrides);
       } catch (PortTakenException e) {
         // Free ports are found by binding and releasing them; another process may win the race.
-        log.warn("Embedded Kafka could not bind its ports (attempt {}): {}", attempt, e.getMessage());
+        log.warn(
+            "Embedded Kafka could not bind its ports (attempt {}): {}", attempt, e.getMessage());
         lastFailure = e;
       }
     }
@@ -143,7 +144,12 @@ public final class EmbeddedKafka implements AutoCloseable {
     settings.put("controller.listener.names", CONTROLLER_LISTENER);
     settings.put(
         "listeners",
-        "PLAINTEXT://localhost:" + brokerPort + "," + CONTROLLER_LISTENER + "://localhost:" + controllerPort);
+        "PLAINTEXT://localhost:"
+            + brokerPort
+            + ","
+            + CONTROLLER_LISTENER
+            + "://localhost:"
+            + controllerPort);
     settings.put("advertised.listeners", "PLAINTEXT://localhost:" + brokerPort);
     settings.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
     settings.put("inter.broker.listener.name", "PLAINTEXT");
@@ -177,7 +183,8 @@ public final class EmbeddedKafka implements AutoCloseable {
     try {
       formatter.run();
     } catch (Exception e) {
-      throw new IllegalStateException("Cannot format the embedded Kafka log directory " + dataDirectory, e);
+      throw new IllegalStateException(
+          "Cannot format the embedded Kafka log directory " + dataDirectory, e);
     }
   }
 
@@ -186,7 +193,10 @@ public final class EmbeddedKafka implements AutoCloseable {
     return bootstrapServers;
   }
 
-  /** How long {@link #start()} took, from creating the log directory to the broker accepting clients. */
+  /**
+   * How long {@link #start()} took, from creating the log directory to the broker accepting
+   * clients.
+   */
   public Duration startupTime() {
     return startupTime;
   }
@@ -197,14 +207,16 @@ public final class EmbeddedKafka implements AutoCloseable {
    * once. Does nothing if the topic already exists.
    */
   public void createTopic(String name, int partitions, Map<String, String> topicConfig) {
-    NewTopic topic = new NewTopic(name, Optional.of(partitions), Optional.empty()).configs(topicConfig);
+    NewTopic topic =
+        new NewTopic(name, Optional.of(partitions), Optional.empty()).configs(topicConfig);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     try {
       try {
         admin.createTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
       } catch (ExecutionException e) {
         if (!(e.getCause() instanceof TopicExistsException)) {
-          throw new IllegalStateException("Cannot create topic '" + name + "': " + e.getCause().getMessage(), e);
+          throw new IllegalStateException(
+              "Cannot create topic '" + name + "': " + e.getCause().getMessage(), e);
         }
       }
       // The controller has the topic; the broker's metadata follows a moment later.
@@ -213,14 +225,18 @@ public final class EmbeddedKafka implements AutoCloseable {
           admin.describeTopics(List.of(name)).allTopicNames().get(30, TimeUnit.SECONDS);
           return;
         } catch (ExecutionException e) {
-          if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
-            throw new IllegalStateException("Cannot see topic '" + name + "' after creating it: " + e.getCause().getMessage(), e);
+          if (!(e.getCause() instanceof UnknownTopicOrPartitionException)
+              || System.nanoTime() > deadline) {
+            throw new IllegalStateException(
+                "Cannot see topic '" + name + "' after creating it: " + e.getCause().getMessage(),
+                e);
           }
           Thread.sleep(20);
         }
       }
     } catch (TimeoutException e) {
-      throw new IllegalStateException("Cannot create topic '" + name + "': no answer within 30 s", e);
+      throw new IllegalStateException(
+          "Cannot create topic '" + name + "': no answer within 30 s", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("Interrupted while creating topic '" + name + "'", e);
@@ -283,13 +299,15 @@ public final class EmbeddedKafka implements AutoCloseable {
           root,
           new SimpleFileVisitor<>() {
             @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes)
+                throws IOException {
               Files.deleteIfExists(file);
               return FileVisitResult.CONTINUE;
             }
 
             @Override
-            public FileVisitResult postVisitDirectory(Path dir, IOException failure) throws IOException {
+            public FileVisitResult postVisitDirectory(Path dir, IOException failure)
+                throws IOException {
               Files.deleteIfExists(dir);
               return FileVisitResult.CONTINUE;
             }

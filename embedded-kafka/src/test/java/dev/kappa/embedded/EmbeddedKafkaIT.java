@@ -7,13 +7,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -29,10 +29,14 @@ class EmbeddedKafkaIT {
     kafka.get().createTopic("transactional", 2, Map.of());
     Map<String, Object> producerConfig =
         Map.of(
-            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-            ProducerConfig.TRANSACTIONAL_ID_CONFIG, "embedded-kafka-it",
-            ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
-            ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            kafka.bootstrapServers(),
+            ProducerConfig.TRANSACTIONAL_ID_CONFIG,
+            "embedded-kafka-it",
+            ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
+            StringSerializer.class,
+            ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
+            StringSerializer.class);
     try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerConfig)) {
       producer.initTransactions();
       producer.beginTransaction();
@@ -45,7 +49,8 @@ class EmbeddedKafkaIT {
 
     List<String> values = new ArrayList<>();
     try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(consumerConfig())) {
-      consumer.assign(List.of(new TopicPartition("transactional", 0), new TopicPartition("transactional", 1)));
+      consumer.assign(
+          List.of(new TopicPartition("transactional", 0), new TopicPartition("transactional", 1)));
       consumer.seekToBeginning(consumer.assignment());
       long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
       while (values.isEmpty() && System.nanoTime() < deadline) {
@@ -63,7 +68,8 @@ class EmbeddedKafkaIT {
     kafka.get().createTopic("retained", 3, Map.of("retention.ms", "-1"));
 
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-      var description = admin.describeTopics(List.of("retained")).allTopicNames().get().get("retained");
+      var description =
+          admin.describeTopics(List.of("retained")).allTopicNames().get().get("retained");
       assertThat(description.partitions()).hasSize(3);
       var resource =
           new org.apache.kafka.common.config.ConfigResource(
@@ -87,10 +93,15 @@ class EmbeddedKafkaIT {
 
   private Map<String, Object> consumerConfig() {
     return Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-        ConsumerConfig.GROUP_ID_CONFIG, "it-" + UUID.randomUUID(),
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-        ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
-        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+        kafka.bootstrapServers(),
+        ConsumerConfig.GROUP_ID_CONFIG,
+        "it-" + UUID.randomUUID(),
+        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+        "read_committed",
+        ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+        StringDeserializer.class,
+        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+        StringDeserializer.class);
   }
 }

@@ -43,7 +43,9 @@ public record Codec<T>(Class<T> type, Serde<T> serde) {
     return new Codec<>(Integer.class, Serdes.Integer());
   }
 
-  /** JSON documents mapped to {@code type} by {@link JsonSerde}, for records and Java time types. */
+  /**
+   * JSON documents mapped to {@code type} by {@link JsonSerde}, for records and Java time types.
+   */
   public static <T> Codec<T> json(Class<T> type) {
     return new Codec<>(type, JsonSerde.of(type));
   }

@@ -24,9 +24,9 @@ import org.jspecify.annotations.Nullable;
  * A Kafka serde that writes and reads one Java type as JSON with Jackson.
  *
  * <p>The default mapper reads and writes Java records, {@code java.time} types as ISO-8601 text
- * ({@code "2026-11-22T10:00:00.123Z"}, {@code "PT1M"}) and {@code Optional}; it ignores unknown properties, so that
- * producers may add fields, and it refuses {@code null} for primitive fields. A {@code null} record
- * (a tombstone) reads and writes as {@code null}.
+ * ({@code "2026-11-22T10:00:00.123Z"}, {@code "PT1M"}) and {@code Optional}; it ignores unknown
+ * properties, so that producers may add fields, and it refuses {@code null} for primitive fields. A
+ * {@code null} record (a tombstone) reads and writes as {@code null}.
  *
  * <p>Bytes that are not a valid document for the type fail with a {@link SerializationException}
  * whose message names the type, the topic and what is wrong, for example {@code Cannot read a
@@ -72,7 +72,8 @@ public final class JsonSerde<T> implements Serde<T>, Serializer<T>, Deserializer
 
   /** A serde for {@code type} with a mapper of the caller's choice. */
   public static <T> JsonSerde<T> of(Class<T> type, ObjectMapper mapper) {
-    return new JsonSerde<>(Objects.requireNonNull(type, "type"), Objects.requireNonNull(mapper, "mapper"));
+    return new JsonSerde<>(
+        Objects.requireNonNull(type, "type"), Objects.requireNonNull(mapper, "mapper"));
   }
 
   /** The mapper used by {@link #of(Class)}; a copy, so that changing it changes no serde. */
@@ -94,7 +95,11 @@ public final class JsonSerde<T> implements Serde<T>, Serializer<T>, Deserializer
       return writer.writeValueAsBytes(data);
     } catch (JsonProcessingException e) {
       throw new SerializationException(
-          "Cannot write a " + type.getSimpleName() + " to topic '" + topic + "' as JSON: "
+          "Cannot write a "
+              + type.getSimpleName()
+              + " to topic '"
+              + topic
+              + "' as JSON: "
               + e.getOriginalMessage(),
           e);
     }
@@ -111,19 +116,35 @@ public final class JsonSerde<T> implements Serde<T>, Serializer<T>, Deserializer
       String location =
           e.getLocation() == null
               ? ""
-              : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+              : " at line "
+                  + e.getLocation().getLineNr()
+                  + ", column "
+                  + e.getLocation().getColumnNr();
       throw new SerializationException(
-          "Cannot read a " + type.getSimpleName() + " from topic '" + topic + "': " + field(e)
-              + e.getOriginalMessage() + location,
+          "Cannot read a "
+              + type.getSimpleName()
+              + " from topic '"
+              + topic
+              + "': "
+              + field(e)
+              + e.getOriginalMessage()
+              + location,
           e);
     } catch (IOException e) {
       throw new SerializationException(
-          "Cannot read a " + type.getSimpleName() + " from topic '" + topic + "': " + e.getMessage(), e);
+          "Cannot read a "
+              + type.getSimpleName()
+              + " from topic '"
+              + topic
+              + "': "
+              + e.getMessage(),
+          e);
     }
   }
 
   private static String field(JacksonException error) {
-    if (!(error instanceof JsonMappingException) || ((JsonMappingException) error).getPath().isEmpty()) {
+    if (!(error instanceof JsonMappingException)
+        || ((JsonMappingException) error).getPath().isEmpty()) {
       return "";
     }
     StringBuilder path = new StringBuilder();

@@ -11,9 +11,9 @@ import org.rocksdb.Options;
  *
  * <p>Each store's block cache is the budget's shared cache with a strict capacity limit; its
  * memtables are charged to that cache through the budget's write-buffer manager; its index and
- * filter blocks are cached there too, with high priority, and the top-level index is pinned.
- * Kafka Streams creates one instance per store; all of them share the budget's native objects and
- * none closes them.
+ * filter blocks are cached there too, with high priority, and the top-level index is pinned. Kafka
+ * Streams creates one instance per store; all of them share the budget's native objects and none
+ * closes them.
  */
 public final class BoundedMemoryRocksDbConfig implements RocksDBConfigSetter {
 

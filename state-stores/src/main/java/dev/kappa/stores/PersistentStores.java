@@ -84,7 +84,8 @@ public final class PersistentStores {
   public static <K, V> Materialized<K, V, WindowStore<Bytes, byte[]>> window(
       String name, Codec<K> keys, Codec<V> values, SlidingWindows windows, Duration retention) {
     checkRetention(name, retention, minimumRetention(windows), "2 x time difference + grace");
-    return windowStore(name, keys, values, retention, Duration.ofMillis(windows.timeDifferenceMs()));
+    return windowStore(
+        name, keys, values, retention, Duration.ofMillis(windows.timeDifferenceMs()));
   }
 
   /** A session store, kept for inactivity gap + grace. */
@@ -112,7 +113,9 @@ public final class PersistentStores {
   public static <K, V> StoreBuilder<TimestampedKeyValueStore<K, V>> keyValueStoreBuilder(
       String name, Codec<K> keys, Codec<V> values) {
     return Stores.timestampedKeyValueStoreBuilder(
-            Stores.persistentTimestampedKeyValueStore(checkName(name)), keys.serde(), values.serde())
+            Stores.persistentTimestampedKeyValueStore(checkName(name)),
+            keys.serde(),
+            values.serde())
         .withLoggingEnabled(Map.of())
         .withCachingEnabled();
   }
@@ -166,18 +169,27 @@ public final class PersistentStores {
   private static String checkName(String name) {
     Objects.requireNonNull(name, "name");
     if (!StoreNames.isValid(name)) {
-      throw new IllegalArgumentException(
-          "Invalid store name '" + name + "': " + StoreNames.RULE);
+      throw new IllegalArgumentException("Invalid store name '" + name + "': " + StoreNames.RULE);
     }
     return name;
   }
 
-  private static void checkRetention(String name, Duration retention, Duration minimum, String rule) {
+  private static void checkRetention(
+      String name, Duration retention, Duration minimum, String rule) {
     Objects.requireNonNull(retention, "retention");
     if (retention.compareTo(minimum) < 0) {
       throw new IllegalArgumentException(
-          "Cannot keep store '" + name + "' for " + retention + ": its windows need at least "
-              + minimum + " (" + rule + "). Pass a retention of at least " + minimum + ".");
+          "Cannot keep store '"
+              + name
+              + "' for "
+              + retention
+              + ": its windows need at least "
+              + minimum
+              + " ("
+              + rule
+              + "). Pass a retention of at least "
+              + minimum
+              + ".");
     }
   }
 }

@@ -29,9 +29,9 @@ import org.rocksdb.WriteBufferManager;
  * config.put(RocksDbMemoryBudget.CONFIG, budget);
  * }</pre>
  *
- * <p>Without an explicit budget, stores use {@link #processDefault()} ({@value
- * #DEFAULT_MEBIBYTES} MiB). A budget holds native memory: close it only after every Kafka Streams
- * instance that uses it is closed. Thread-safe.
+ * <p>Without an explicit budget, stores use {@link #processDefault()} ({@value #DEFAULT_MEBIBYTES}
+ * MiB). A budget holds native memory: close it only after every Kafka Streams instance that uses it
+ * is closed. Thread-safe.
  */
 public final class RocksDbMemoryBudget implements AutoCloseable {
 
@@ -73,8 +73,11 @@ public final class RocksDbMemoryBudget implements AutoCloseable {
   public static RocksDbMemoryBudget ofBytes(long totalBytes) {
     if (totalBytes < MINIMUM_BYTES) {
       throw new IllegalArgumentException(
-          "Cannot create a RocksDB memory budget of " + totalBytes + " bytes: the minimum is "
-              + MINIMUM_BYTES + " bytes (4 MiB)");
+          "Cannot create a RocksDB memory budget of "
+              + totalBytes
+              + " bytes: the minimum is "
+              + MINIMUM_BYTES
+              + " bytes (4 MiB)");
     }
     return new RocksDbMemoryBudget(totalBytes);
   }
@@ -105,7 +108,11 @@ public final class RocksDbMemoryBudget implements AutoCloseable {
     }
     if (!(value instanceof RocksDbMemoryBudget)) {
       throw new ConfigException(
-          CONFIG, value, "must be a " + RocksDbMemoryBudget.class.getName() + " instance, not a "
+          CONFIG,
+          value,
+          "must be a "
+              + RocksDbMemoryBudget.class.getName()
+              + " instance, not a "
               + value.getClass().getName());
     }
     return (RocksDbMemoryBudget) value;
@@ -151,7 +158,8 @@ public final class RocksDbMemoryBudget implements AutoCloseable {
   @Override
   public void close() {
     if (this == ProcessDefault.BUDGET) {
-      throw new IllegalStateException("The process-wide default RocksDB memory budget is never closed");
+      throw new IllegalStateException(
+          "The process-wide default RocksDB memory budget is never closed");
     }
     writeBufferManager.close();
     cache.close();
@@ -159,7 +167,11 @@ public final class RocksDbMemoryBudget implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "RocksDbMemoryBudget[total=" + totalBytes + " B, writeBuffers=" + writeBufferBytes + " B]";
+    return "RocksDbMemoryBudget[total="
+        + totalBytes
+        + " B, writeBuffers="
+        + writeBufferBytes
+        + " B]";
   }
 
   private static final class ProcessDefault {

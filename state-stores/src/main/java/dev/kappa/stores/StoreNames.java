@@ -3,8 +3,8 @@ package dev.kappa.stores;
 import java.util.regex.Pattern;
 
 /**
- * The rule for store names: a store's changelog topic is named after it, so the name must be
- * usable in a Kafka topic name.
+ * The rule for store names: a store's changelog topic is named after it, so the name must be usable
+ * in a Kafka topic name.
  */
 public final class StoreNames {
 

@@ -12,14 +12,20 @@ import org.junit.jupiter.api.Test;
 
 class JsonSerdeTest {
 
-  record Reading(String customerId, long bytes, Instant timestamp, Optional<String> note, Duration window) {}
+  record Reading(
+      String customerId, long bytes, Instant timestamp, Optional<String> note, Duration window) {}
 
   private final JsonSerde<Reading> serde = JsonSerde.of(Reading.class);
 
   @Test
   void shouldWriteRecordsWithIsoInstantsAndReadThemBack() {
     Reading reading =
-        new Reading("c-1", 5120, Instant.parse("2026-11-22T10:00:00.123Z"), Optional.of("x"), Duration.ofMinutes(1));
+        new Reading(
+            "c-1",
+            5120,
+            Instant.parse("2026-11-22T10:00:00.123Z"),
+            Optional.of("x"),
+            Duration.ofMinutes(1));
 
     byte[] json = serde.serialize("t", reading);
 
@@ -33,7 +39,8 @@ class JsonSerdeTest {
   @Test
   void shouldIgnoreUnknownPropertiesSoThatProducersCanAddFields() {
     byte[] json =
-        "{\"customerId\":\"c-1\",\"bytes\":1,\"timestamp\":\"2026-11-22T10:00:00Z\",\"extra\":true}".getBytes(UTF_8);
+        "{\"customerId\":\"c-1\",\"bytes\":1,\"timestamp\":\"2026-11-22T10:00:00Z\",\"extra\":true}"
+            .getBytes(UTF_8);
 
     assertThat(serde.deserialize("t", json).customerId()).isEqualTo("c-1");
   }
@@ -48,7 +55,8 @@ class JsonSerdeTest {
   void shouldNameTypeTopicAndPositionWhenTheBytesAreNotJson() {
     assertThatThrownBy(() -> serde.deserialize("usage-events", "{not json".getBytes(UTF_8)))
         .isInstanceOf(SerializationException.class)
-        .hasMessageStartingWith("Cannot read a Reading from topic 'usage-events': Unexpected character ('n'")
+        .hasMessageStartingWith(
+            "Cannot read a Reading from topic 'usage-events': Unexpected character ('n'")
         .hasMessageContaining("at line 1, column 2");
   }
 
@@ -79,7 +87,11 @@ class JsonSerdeTest {
     assertThat(codec.type()).isEqualTo(Reading.class);
     assertThat(codec.serde()).isInstanceOf(JsonSerde.class);
     assertThat(Codec.string().type()).isEqualTo(String.class);
-    assertThat(Codec.longs().serde().deserializer().deserialize("t", Codec.longs().serde().serializer().serialize("t", 42L)))
+    assertThat(
+            Codec.longs()
+                .serde()
+                .deserializer()
+                .deserialize("t", Codec.longs().serde().serializer().serialize("t", 42L)))
         .isEqualTo(42L);
   }
 }

@@ -23,18 +23,22 @@ class PersistentStoresTest {
     assertThat(PersistentStores.minimumRetention(MINUTES)).isEqualTo(Duration.ofSeconds(90));
     assertThat(
             PersistentStores.minimumRetention(
-                SlidingWindows.ofTimeDifferenceAndGrace(Duration.ofSeconds(10), Duration.ofSeconds(5))))
+                SlidingWindows.ofTimeDifferenceAndGrace(
+                    Duration.ofSeconds(10), Duration.ofSeconds(5))))
         .isEqualTo(Duration.ofSeconds(25));
     assertThat(
             PersistentStores.minimumRetention(
-                SessionWindows.ofInactivityGapAndGrace(Duration.ofMinutes(5), Duration.ofMinutes(1))))
+                SessionWindows.ofInactivityGapAndGrace(
+                    Duration.ofMinutes(5), Duration.ofMinutes(1))))
         .isEqualTo(Duration.ofMinutes(6));
   }
 
   @Test
   void shouldRefuseARetentionShorterThanTheLifeOfAWindowAndSayWhatIsNeeded() {
     assertThatThrownBy(
-            () -> PersistentStores.window("usage-by-node", Codec.string(), Codec.longs(), MINUTES, Duration.ofMinutes(1)))
+            () ->
+                PersistentStores.window(
+                    "usage-by-node", Codec.string(), Codec.longs(), MINUTES, Duration.ofMinutes(1)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(
             "Cannot keep store 'usage-by-node' for PT1M: its windows need at least PT1M30S"
@@ -43,7 +47,8 @@ class PersistentStoresTest {
 
   @Test
   void shouldRefuseANameThatCannotBecomeAChangelogTopic() {
-    assertThatThrownBy(() -> PersistentStores.keyValue("usage by node", Codec.string(), Codec.longs()))
+    assertThatThrownBy(
+            () -> PersistentStores.keyValue("usage by node", Codec.string(), Codec.longs()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("Invalid store name 'usage by node': use 1 to 200 letters");
   }
@@ -51,9 +56,11 @@ class PersistentStoresTest {
   @Test
   void shouldBuildPersistentLoggedStoresForTheProcessorApi() {
     StoreBuilder<TimestampedWindowStore<String, Long>> windows =
-        PersistentStores.windowStoreBuilder("w", Codec.string(), Codec.longs(), Duration.ofMinutes(1), Duration.ofHours(1));
+        PersistentStores.windowStoreBuilder(
+            "w", Codec.string(), Codec.longs(), Duration.ofMinutes(1), Duration.ofHours(1));
     StoreBuilder<SessionStore<String, Long>> sessions =
-        PersistentStores.sessionStoreBuilder("s", Codec.string(), Codec.longs(), Duration.ofHours(1));
+        PersistentStores.sessionStoreBuilder(
+            "s", Codec.string(), Codec.longs(), Duration.ofHours(1));
 
     assertThat(windows.name()).isEqualTo("w");
     assertThat(windows.loggingEnabled()).isTrue();

@@ -63,7 +63,8 @@ class RocksDbMemoryBudgetTest {
     }
     // Random point reads pull data blocks into the shared cache until it must evict.
     for (TopologyTestDriver driver : List.of(first, second)) {
-      KeyValueStore<String, ValueAndTimestamp<String>> store = driver.getTimestampedKeyValueStore("values");
+      KeyValueStore<String, ValueAndTimestamp<String>> store =
+          driver.getTimestampedKeyValueStore("values");
       for (int read = 0; read < KEYS; read++) {
         assertThat(store.get(key(random.nextInt(KEYS)))).isNotNull();
         if (read % 1000 == 0) {
@@ -77,34 +78,41 @@ class RocksDbMemoryBudgetTest {
     assertThat(maxUsage).isPositive().isLessThanOrEqualTo(BUDGET_BYTES);
     // Kafka Streams' own RocksDB metrics see the same shared cache and its capacity.
     assertThat(metric(first, "block-cache-capacity")).isEqualTo((double) BUDGET_BYTES);
-    assertThat(metric(second, "block-cache-usage")).isPositive().isLessThanOrEqualTo((double) BUDGET_BYTES);
+    assertThat(metric(second, "block-cache-usage"))
+        .isPositive()
+        .isLessThanOrEqualTo((double) BUDGET_BYTES);
   }
 
   @Test
   void shouldRefuseABudgetTooSmallForOneStore() {
     assertThatThrownBy(() -> RocksDbMemoryBudget.ofBytes(1024))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("Cannot create a RocksDB memory budget of 1024 bytes: the minimum is 4194304 bytes (4 MiB)");
+        .hasMessage(
+            "Cannot create a RocksDB memory budget of 1024 bytes: the minimum is 4194304 bytes (4 MiB)");
   }
 
   @Test
   void shouldFallBackToTheProcessDefaultAndRefuseAnythingButABudget() {
     assertThat(RocksDbMemoryBudget.from(Map.of())).isSameAs(RocksDbMemoryBudget.processDefault());
     assertThat(RocksDbMemoryBudget.processDefault().totalBytes()).isEqualTo(256L * 1024 * 1024);
-    assertThat(RocksDbMemoryBudget.from(Map.of(RocksDbMemoryBudget.CONFIG, budget))).isSameAs(budget);
+    assertThat(RocksDbMemoryBudget.from(Map.of(RocksDbMemoryBudget.CONFIG, budget)))
+        .isSameAs(budget);
     assertThatThrownBy(() -> RocksDbMemoryBudget.from(Map.of(RocksDbMemoryBudget.CONFIG, "256MiB")))
         .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("must be a dev.kappa.stores.RocksDbMemoryBudget instance, not a java.lang.String");
+        .hasMessageContaining(
+            "must be a dev.kappa.stores.RocksDbMemoryBudget instance, not a java.lang.String");
     assertThatThrownBy(() -> RocksDbMemoryBudget.processDefault().close())
         .isInstanceOf(IllegalStateException.class);
   }
 
   private TopologyTestDriver driver(String applicationId) {
     Topology topology = new Topology();
-    topology.addSource("input-source", Serdes.String().deserializer(), Serdes.String().deserializer(), "input");
+    topology.addSource(
+        "input-source", Serdes.String().deserializer(), Serdes.String().deserializer(), "input");
     topology.addProcessor("store-values", StoreValues::new, "input-source");
     topology.addStateStore(
-        PersistentStores.keyValueStoreBuilder("values", Codec.string(), Codec.string()).withCachingDisabled(),
+        PersistentStores.keyValueStoreBuilder("values", Codec.string(), Codec.string())
+            .withCachingDisabled(),
         "store-values");
     Properties config = new Properties();
     config.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);

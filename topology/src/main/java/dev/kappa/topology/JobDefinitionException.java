@@ -2,8 +2,8 @@ package dev.kappa.topology;
 
 /**
  * A job's definition is wrong and must be fixed in code: an operator without an explicit name, a
- * serving table declared but never materialized, a source used but not declared, a name that
- * cannot become a topic name. Thrown when the job's topology is built, before anything runs.
+ * serving table declared but never materialized, a source used but not declared, a name that cannot
+ * become a topic name. Thrown when the job's topology is built, before anything runs.
  */
 public class JobDefinitionException extends KappaException {
 

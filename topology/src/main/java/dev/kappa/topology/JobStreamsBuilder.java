@@ -105,7 +105,11 @@ public final class JobStreamsBuilder {
   public <K, V> KStream<K, V> stream(Source<K, V> source) {
     if (!job.declares(source)) {
       throw new JobDefinitionException(
-          "Job '" + job.name() + "' reads source topic '" + source.topic() + "' but does not declare it:"
+          "Job '"
+              + job.name()
+              + "' reads source topic '"
+              + source.topic()
+              + "' but does not declare it:"
               + " add .source(..) for it to the job definition");
     }
     return (KStream<K, V>)
@@ -113,9 +117,11 @@ public final class JobStreamsBuilder {
             source.topic(),
             topic -> {
               Consumed<K, V> consumed =
-                  Consumed.with(source.keys().serde(), source.values().serde()).withName(topic + "-source");
+                  Consumed.with(source.keys().serde(), source.values().serde())
+                      .withName(topic + "-source");
               if (source.eventTime() != null) {
-                consumed = consumed.withTimestampExtractor(new EventTimeExtractor<>(source.eventTime()));
+                consumed =
+                    consumed.withTimestampExtractor(new EventTimeExtractor<>(source.eventTime()));
               }
               return streams.stream(topic, consumed);
             });
@@ -154,7 +160,11 @@ public final class JobStreamsBuilder {
   public <K, V> void to(KStream<K, V> stream, Sink<K, V> sink) {
     if (!job.declares(sink)) {
       throw new JobDefinitionException(
-          "Job '" + job.name() + "' writes to sink '" + sink.name() + "' but does not declare it:"
+          "Job '"
+              + job.name()
+              + "' writes to sink '"
+              + sink.name()
+              + "' but does not declare it:"
               + " add .sink(..) for it to the job definition");
     }
     writtenSinks.add(sink.name());
@@ -183,11 +193,12 @@ public final class JobStreamsBuilder {
    * table {@code table}.
    *
    * <p>The table's store holds every update of every window, for the table's retention (at least
-   * size + grace). The returned table emits every update with {@link EmitStrategy#onWindowUpdate()},
-   * or with {@link EmitStrategy#onWindowClose()} only the final result of each window once its grace
-   * period has passed (by suppression, named {@code <table>-until-window-closes}). A record that
-   * arrives after the grace period of its window is dropped and counted in Kafka Streams' {@code
-   * dropped-records} metric. The aggregation processor is named {@code <table>-aggregate}.
+   * size + grace). The returned table emits every update with {@link
+   * EmitStrategy#onWindowUpdate()}, or with {@link EmitStrategy#onWindowClose()} only the final
+   * result of each window once its grace period has passed (by suppression, named {@code
+   * <table>-until-window-closes}). A record that arrives after the grace period of its window is
+   * dropped and counted in Kafka Streams' {@code dropped-records} metric. The aggregation processor
+   * is named {@code <table>-aggregate}.
    */
   public <K, V, A> KTable<Windowed<K>, A> aggregate(
       KGroupedStream<K, V> grouped,
@@ -221,7 +232,11 @@ public final class JobStreamsBuilder {
       Initializer<A> initializer,
       Aggregator<? super K, ? super V, A> aggregator) {
     Duration retention = retention(table, PersistentStores.minimumRetention(windows));
-    serve(table, ServingTable.Shape.WINDOWED, Duration.ofMillis(windows.timeDifferenceMs()), retention);
+    serve(
+        table,
+        ServingTable.Shape.WINDOWED,
+        Duration.ofMillis(windows.timeDifferenceMs()),
+        retention);
     Materialized<K, A, WindowStore<Bytes, byte[]>> store =
         PersistentStores.window(table.name(), table.keys(), table.values(), windows, retention);
     KTable<Windowed<K>, A> updates =
@@ -252,15 +267,16 @@ public final class JobStreamsBuilder {
     KTable<Windowed<K>, A> updates =
         grouped
             .windowedBy(windows)
-            .aggregate(initializer, aggregator, merger, Named.as(table.name() + "-aggregate"), store);
+            .aggregate(
+                initializer, aggregator, merger, Named.as(table.name() + "-aggregate"), store);
     return emit(updates, emit, table);
   }
 
   /**
    * Joins each record of {@code left} with each record of {@code right} of the same key whose
-   * timestamps are within {@code windows} of each other. A record arriving after the window's
-   * grace period is not joined. The join's processors and stores are named {@code <name>-...}, and
-   * both inputs are checked for co-partitioning when the job starts.
+   * timestamps are within {@code windows} of each other. A record arriving after the window's grace
+   * period is not joined. The join's processors and stores are named {@code <name>-...}, and both
+   * inputs are checked for co-partitioning when the job starts.
    *
    * @param joined the serdes of the key and of both values; its names are replaced by {@code name}
    */
@@ -306,7 +322,11 @@ public final class JobStreamsBuilder {
     Names.checkOperator(name);
     if (joins.contains(name)) {
       throw new JobDefinitionException(
-          "Job '" + job.name() + "' has two joins named '" + name + "': give each join its own name");
+          "Job '"
+              + job.name()
+              + "' has two joins named '"
+              + name
+              + "': give each join its own name");
     }
     joins.add(name);
     return joined.withName(name).withStoreName(name);
@@ -335,18 +355,34 @@ public final class JobStreamsBuilder {
       @Nullable Duration retention) {
     if (!job.declares(table)) {
       throw new JobDefinitionException(
-          "Job '" + job.name() + "' materializes serving table '" + table.name() + "' but does not"
+          "Job '"
+              + job.name()
+              + "' materializes serving table '"
+              + table.name()
+              + "' but does not"
               + " declare it: add .servingTable(..) for it to the job definition");
     }
     if (table.shape() != shape) {
       throw new JobDefinitionException(
-          "Serving table '" + table.name() + "' of job '" + job.name() + "' is declared "
-              + table.shape() + " but materialized by an aggregation that makes it " + shape
-              + ": declare it with ServingTable." + factoryOf(shape) + "(..)");
+          "Serving table '"
+              + table.name()
+              + "' of job '"
+              + job.name()
+              + "' is declared "
+              + table.shape()
+              + " but materialized by an aggregation that makes it "
+              + shape
+              + ": declare it with ServingTable."
+              + factoryOf(shape)
+              + "(..)");
     }
     if (servedTables.containsKey(table.name())) {
       throw new JobDefinitionException(
-          "Job '" + job.name() + "' materializes serving table '" + table.name() + "' twice:"
+          "Job '"
+              + job.name()
+              + "' materializes serving table '"
+              + table.name()
+              + "' twice:"
               + " each serving table is the store of exactly one aggregation");
     }
     servedTables.put(table.name(), new ServedTable(table, windowSize, retention));
@@ -379,13 +415,18 @@ public final class JobStreamsBuilder {
     for (ServingTable<?, ?> table : job.servingTables()) {
       if (!servedTables.containsKey(table.name())) {
         problems.add(
-            "serving table '" + table.name() + "' is declared but never materialized (materialize it"
+            "serving table '"
+                + table.name()
+                + "' is declared but never materialized (materialize it"
                 + " with one of the aggregate(..) helpers)");
       }
     }
     if (!problems.isEmpty()) {
       throw new JobDefinitionException(
-          "Job '" + job.name() + "' does not use what it declares: " + String.join("; ", problems)
+          "Job '"
+              + job.name()
+              + "' does not use what it declares: "
+              + String.join("; ", problems)
               + ". Use each declared part or remove its declaration.");
     }
     List<JoinInputs> joinInputs = JoinTopics.of(topology.describe(), joins);

@@ -11,9 +11,9 @@ import java.util.TreeSet;
 import org.apache.kafka.streams.Topology;
 
 /**
- * A job's topology, built and checked for one deployment ({@link JobNaming}), with what the
- * runtime and the serving layer need to know about it: the topics it reads and writes, its
- * dead-letter topic, its serving tables and its joins.
+ * A job's topology, built and checked for one deployment ({@link JobNaming}), with what the runtime
+ * and the serving layer need to know about it: the topics it reads and writes, its dead-letter
+ * topic, its serving tables and its joins.
  *
  * <pre>{@code
  * JobTopology topology = NetworkUsageJob.job().topology();
@@ -111,8 +111,13 @@ public final class JobTopology {
       for (String topic : topics) {
         if (!partitionCounts.containsKey(topic)) {
           throw new KappaException(
-              "Cannot check co-partitioning of join '" + join.join() + "' of job '" + job.name()
-                  + "': the partition count of topic '" + topic + "' is unknown; does the topic exist?");
+              "Cannot check co-partitioning of join '"
+                  + join.join()
+                  + "' of job '"
+                  + job.name()
+                  + "': the partition count of topic '"
+                  + topic
+                  + "' is unknown; does the topic exist?");
         }
       }
       for (String left : new TreeSet<>(join.leftTopics())) {
@@ -121,15 +126,27 @@ public final class JobTopology {
           int rightCount = partitionCounts.get(right);
           if (leftCount != rightCount) {
             problems.add(
-                "join '" + join.join() + "' reads '" + left + "' (" + leftCount + " partitions) and '"
-                    + right + "' (" + rightCount + " partitions)");
+                "join '"
+                    + join.join()
+                    + "' reads '"
+                    + left
+                    + "' ("
+                    + leftCount
+                    + " partitions) and '"
+                    + right
+                    + "' ("
+                    + rightCount
+                    + " partitions)");
           }
         }
       }
     }
     if (!problems.isEmpty()) {
       throw new KappaException(
-          "Cannot start job '" + job.name() + "': " + String.join("; ", problems)
+          "Cannot start job '"
+              + job.name()
+              + "': "
+              + String.join("; ", problems)
               + ", which are not co-partitioned, so records with the same key would be processed by"
               + " different tasks and never join. Give both topics the same number of partitions, or"
               + " repartition one side with KStream#repartition(Repartitioned.numberOfPartitions(..)).");

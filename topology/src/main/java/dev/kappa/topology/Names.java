@@ -15,7 +15,9 @@ final class Names {
     Objects.requireNonNull(name, "job name");
     if (!JOB.matcher(name).matches()) {
       throw new IllegalArgumentException(
-          "Invalid job name '" + name + "': use 1 to 100 lower-case letters, digits or '-', starting"
+          "Invalid job name '"
+              + name
+              + "': use 1 to 100 lower-case letters, digits or '-', starting"
               + " with a letter or digit (it becomes part of application ids and topic names)");
     }
     return name;
@@ -33,7 +35,9 @@ final class Names {
     Objects.requireNonNull(name, "operator name");
     if (!StoreNames.isValid(name)) {
       throw new IllegalArgumentException(
-          "Invalid operator name '" + name + "': use 1 to 200 letters, digits, '.', '_' or '-'"
+          "Invalid operator name '"
+              + name
+              + "': use 1 to 200 letters, digits, '.', '_' or '-'"
               + " (operator names become part of store and internal topic names)");
     }
     return name;

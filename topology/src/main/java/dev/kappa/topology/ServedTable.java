@@ -10,8 +10,7 @@ import org.jspecify.annotations.Nullable;
  * starts at {@code t} ends at {@code t + windowSize}).
  *
  * @param table the declared table; its name is the store name
- * @param windowSize the size of a window of a windowed table; null for key-value and session
- *     tables
+ * @param windowSize the size of a window of a windowed table; null for key-value and session tables
  * @param retention how long the store keeps windows; null for key-value tables
  */
 public record ServedTable(

@@ -10,8 +10,8 @@ import org.jspecify.annotations.Nullable;
  * shape (key-value, windowed or session). It is backed by the state store of the same name in
  * whichever version of the job is active.
  *
- * <p>A windowed or session table keeps its windows for the shortest time they need (window size
- * + grace) unless {@link #withRetention(Duration)} asks for longer, so that closed windows stay
+ * <p>A windowed or session table keeps its windows for the shortest time they need (window size +
+ * grace) unless {@link #withRetention(Duration)} asks for longer, so that closed windows stay
  * queryable:
  *
  * <pre>{@code
@@ -51,7 +51,9 @@ public record ServingTable<K, V>(
     if (retention != null) {
       if (shape == Shape.KEY_VALUE) {
         throw new IllegalArgumentException(
-            "Serving table '" + name + "' is a key-value table and has no retention; only windowed and"
+            "Serving table '"
+                + name
+                + "' is a key-value table and has no retention; only windowed and"
                 + " session tables keep their windows for a time");
       }
       if (retention.isNegative() || retention.isZero()) {
@@ -78,6 +80,7 @@ public record ServingTable<K, V>(
 
   /** This table, keeping its windows for {@code retention}. */
   public ServingTable<K, V> withRetention(Duration retention) {
-    return new ServingTable<>(name, keys, values, shape, Objects.requireNonNull(retention, "retention"));
+    return new ServingTable<>(
+        name, keys, values, shape, Objects.requireNonNull(retention, "retention"));
   }
 }

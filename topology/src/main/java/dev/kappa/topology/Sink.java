@@ -4,9 +4,9 @@ import dev.kappa.serde.Codec;
 import java.util.Objects;
 
 /**
- * An output of a job: a logical name and the codecs of its keys and values. The topic it is
- * written to is chosen by the job's {@link JobNaming}, so that each version of a job writes its
- * own outputs.
+ * An output of a job: a logical name and the codecs of its keys and values. The topic it is written
+ * to is chosen by the job's {@link JobNaming}, so that each version of a job writes its own
+ * outputs.
  *
  * <pre>{@code
  * static final Sink<String, AlarmWithUsage> ALARMS_WITH_USAGE =

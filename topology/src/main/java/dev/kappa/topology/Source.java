@@ -30,7 +30,10 @@ import org.jspecify.annotations.Nullable;
  * @param <V> the value type
  */
 public record Source<K, V>(
-    String topic, Codec<K> keys, Codec<V> values, @Nullable Function<V, @Nullable Instant> eventTime) {
+    String topic,
+    Codec<K> keys,
+    Codec<V> values,
+    @Nullable Function<V, @Nullable Instant> eventTime) {
 
   /** Checks the topic name and that the codecs are present. */
   public Source {

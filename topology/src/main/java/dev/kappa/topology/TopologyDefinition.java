@@ -1,9 +1,9 @@
 package dev.kappa.topology;
 
 /**
- * The processing of a job, written against a {@link JobStreamsBuilder}. It is called once each
- * time the job's topology is built (for a test, for each version, for each instance), so it must
- * build the same topology every time and keep no state of its own.
+ * The processing of a job, written against a {@link JobStreamsBuilder}. It is called once each time
+ * the job's topology is built (for a test, for each version, for each instance), so it must build
+ * the same topology every time and keep no state of its own.
  *
  * <pre>{@code
  * TopologyDefinition definition = builder -> {

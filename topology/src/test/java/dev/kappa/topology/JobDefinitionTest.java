@@ -21,8 +21,10 @@ import org.junit.jupiter.api.Test;
 /** A job's definition is checked when its topology is built, with messages that say what to fix. */
 class JobDefinitionTest {
 
-  private static final Source<String, Long> AMOUNTS = Source.of("amounts", Codec.string(), Codec.longs());
-  private static final Source<String, Long> REFUNDS = Source.of("refunds", Codec.string(), Codec.longs());
+  private static final Source<String, Long> AMOUNTS =
+      Source.of("amounts", Codec.string(), Codec.longs());
+  private static final Source<String, Long> REFUNDS =
+      Source.of("refunds", Codec.string(), Codec.longs());
   private static final Sink<String, Long> OUT = Sink.of("out", Codec.string(), Codec.longs());
   private static final ServingTable<String, Long> TOTALS =
       ServingTable.windowed("totals", Codec.string(), Codec.longs());
@@ -51,12 +53,14 @@ class JobDefinitionTest {
     KappaJob job =
         KappaJob.named("counts")
             .source(AMOUNTS)
-            .topology(b -> b.stream(AMOUNTS).groupByKey(Grouped.as("by-key")).count(Named.as("count")))
+            .topology(
+                b -> b.stream(AMOUNTS).groupByKey(Grouped.as("by-key")).count(Named.as("count")))
             .build();
 
     assertThatThrownBy(job::topology)
         .isInstanceOf(JobDefinitionException.class)
-        .hasMessageStartingWith("Job 'counts' has stores or internal topics without explicit names.")
+        .hasMessageStartingWith(
+            "Job 'counts' has stores or internal topics without explicit names.")
         .hasMessageContaining("KSTREAM-AGGREGATE-STATE-STORE-0000000001")
         .hasMessageContaining("Materialized.as(..) for stores");
   }
@@ -130,7 +134,8 @@ class JobDefinitionTest {
 
   @Test
   void shouldRejectATableMaterializedWithAnotherShapeThanDeclared() {
-    ServingTable<String, Long> keyValue = ServingTable.keyValue("totals", Codec.string(), Codec.longs());
+    ServingTable<String, Long> keyValue =
+        ServingTable.keyValue("totals", Codec.string(), Codec.longs());
     KappaJob job =
         KappaJob.named("sums")
             .source(AMOUNTS)
@@ -155,7 +160,8 @@ class JobDefinitionTest {
 
   @Test
   void shouldRejectTwoJoinsWithTheSameName() {
-    StreamJoined<String, Long, Long> serdes = StreamJoined.with(Serdes.String(), Serdes.Long(), Serdes.Long());
+    StreamJoined<String, Long, Long> serdes =
+        StreamJoined.with(Serdes.String(), Serdes.Long(), Serdes.Long());
     JoinWindows window = JoinWindows.ofTimeDifferenceWithNoGrace(Duration.ofSeconds(1));
     KappaJob job =
         KappaJob.named("joins")
@@ -179,7 +185,8 @@ class JobDefinitionTest {
   void shouldRejectBadNamesWithTheRuleTheyBreak() {
     assertThatThrownBy(() -> KappaJob.named("Network Usage"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageStartingWith("Invalid job name 'Network Usage': use 1 to 100 lower-case letters");
+        .hasMessageStartingWith(
+            "Invalid job name 'Network Usage': use 1 to 100 lower-case letters");
     assertThatThrownBy(() -> Source.of("usage events", Codec.string(), Codec.longs()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("Invalid source topic 'usage events': use 1 to 200 letters");
@@ -208,7 +215,8 @@ class JobDefinitionTest {
 
   @Test
   void shouldLeaveOutRepartitionTopicsWhenFindingTheInputsOfAJoin() {
-    StreamJoined<String, Long, Long> serdes = StreamJoined.with(Serdes.String(), Serdes.Long(), Serdes.Long());
+    StreamJoined<String, Long, Long> serdes =
+        StreamJoined.with(Serdes.String(), Serdes.Long(), Serdes.Long());
     KappaJob job =
         KappaJob.named("joins")
             .source(AMOUNTS)
@@ -219,13 +227,21 @@ class JobDefinitionTest {
                       b.stream(AMOUNTS)
                           .selectKey((key, amount) -> key.toUpperCase(), Named.as("upper-case-key"))
                           .repartition(
-                              org.apache.kafka.streams.kstream.Repartitioned.<String, Long>as("amounts-by-upper-key")
+                              org.apache.kafka.streams.kstream.Repartitioned.<String, Long>as(
+                                      "amounts-by-upper-key")
                                   .withKeySerde(Serdes.String())
                                   .withValueSerde(Serdes.Long()));
-                  b.join("net", rekeyed, b.stream(REFUNDS), JoinWindows.ofTimeDifferenceWithNoGrace(Duration.ofSeconds(1)), Long::sum, serdes);
+                  b.join(
+                      "net",
+                      rekeyed,
+                      b.stream(REFUNDS),
+                      JoinWindows.ofTimeDifferenceWithNoGrace(Duration.ofSeconds(1)),
+                      Long::sum,
+                      serdes);
                 })
             .build();
 
-    assertThat(job.topology().joins()).containsExactly(new JoinInputs("net", Set.of(), Set.of("refunds")));
+    assertThat(job.topology().joins())
+        .containsExactly(new JoinInputs("net", Set.of(), Set.of("refunds")));
   }
 }

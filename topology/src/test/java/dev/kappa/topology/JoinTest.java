@@ -28,9 +28,12 @@ class JoinTest {
   private static final JoinWindows TEN_SECONDS =
       JoinWindows.ofTimeDifferenceAndGrace(Duration.ofSeconds(10), Duration.ofSeconds(30));
 
-  private static final Source<String, String> ORDERS = Source.of("orders", Codec.string(), Codec.string());
-  private static final Source<String, String> PAYMENTS = Source.of("payments", Codec.string(), Codec.string());
-  private static final Sink<String, String> PAIRS = Sink.of("pairs", Codec.string(), Codec.string());
+  private static final Source<String, String> ORDERS =
+      Source.of("orders", Codec.string(), Codec.string());
+  private static final Source<String, String> PAYMENTS =
+      Source.of("payments", Codec.string(), Codec.string());
+  private static final Sink<String, String> PAIRS =
+      Sink.of("pairs", Codec.string(), Codec.string());
 
   private JobTestDriver driver;
   private TestInputTopic<String, String> orders;
@@ -118,7 +121,8 @@ class JoinTest {
   void shouldReportTheSourceTopicsOfEachSideOfTheJoin() {
     JobTopology topology = job(Kind.INNER).topology();
 
-    assertThat(topology.joins()).containsExactly(new JoinInputs("pairs", Set.of("orders"), Set.of("payments")));
+    assertThat(topology.joins())
+        .containsExactly(new JoinInputs("pairs", Set.of("orders"), Set.of("payments")));
   }
 
   static KappaJob job(Kind kind) {

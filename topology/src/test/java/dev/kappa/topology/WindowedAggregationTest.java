@@ -6,8 +6,8 @@ import dev.kappa.serde.Codec;
 import dev.kappa.topology.testing.JobTestDriver;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Consumer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.TestInputTopic;
@@ -29,8 +29,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Windowed aggregation through {@link JobStreamsBuilder#aggregate}: a sum of amounts per key.
- * Times are offsets from {@link #START} (10:00:00), in seconds unless said otherwise.
+ * Windowed aggregation through {@link JobStreamsBuilder#aggregate}: a sum of amounts per key. Times
+ * are offsets from {@link #START} (10:00:00), in seconds unless said otherwise.
  */
 class WindowedAggregationTest {
 
@@ -38,12 +38,14 @@ class WindowedAggregationTest {
   private static final Duration MINUTE = Duration.ofMinutes(1);
   private static final Duration GRACE = Duration.ofSeconds(30);
 
-  private static final Source<String, Long> AMOUNTS = Source.of("amounts", Codec.string(), Codec.longs());
+  private static final Source<String, Long> AMOUNTS =
+      Source.of("amounts", Codec.string(), Codec.longs());
   private static final ServingTable<String, Long> TOTALS =
       ServingTable.windowed("totals", Codec.string(), Codec.longs());
   private static final ServingTable<String, Long> SESSIONS =
       ServingTable.session("sessions", Codec.string(), Codec.longs());
-  private static final Sink<String, Long> CHANGES = Sink.of("total-changes", Codec.string(), Codec.longs());
+  private static final Sink<String, Long> CHANGES =
+      Sink.of("total-changes", Codec.string(), Codec.longs());
 
   private JobTestDriver driver;
 
@@ -63,19 +65,22 @@ class WindowedAggregationTest {
     amounts.pipeInput("a", 2L, START.plusMillis(59_999));
     amounts.pipeInput("a", 4L, START.plusSeconds(60));
 
-    assertThat(windows("a")).containsExactly(KeyValue.pair(START, 3L), KeyValue.pair(START.plusSeconds(60), 4L));
+    assertThat(windows("a"))
+        .containsExactly(KeyValue.pair(START, 3L), KeyValue.pair(START.plusSeconds(60), 4L));
   }
 
   @Test
   void shouldCountOutOfOrderRecordsThatArriveWithinTheGracePeriod() {
     TestInputTopic<String, Long> amounts = start(tumbling(EmitStrategy.onWindowUpdate()));
 
-    // stream time 89.999: window [0, 60) closes at 60 + 30 grace = 90, so a record at 50 still counts
+    // stream time 89.999: window [0, 60) closes at 60 + 30 grace = 90, so a record at 50 still
+    // counts
     amounts.pipeInput("a", 1L, START.plusSeconds(10));
     amounts.pipeInput("a", 10L, START.plusMillis(89_999));
     amounts.pipeInput("a", 100L, START.plusSeconds(50));
 
-    assertThat(windows("a")).containsExactly(KeyValue.pair(START, 101L), KeyValue.pair(START.plusSeconds(60), 10L));
+    assertThat(windows("a"))
+        .containsExactly(KeyValue.pair(START, 101L), KeyValue.pair(START.plusSeconds(60), 10L));
     assertThat(driver.droppedRecords()).isZero();
   }
 
@@ -88,7 +93,8 @@ class WindowedAggregationTest {
     amounts.pipeInput("a", 10L, START.plusSeconds(90));
     amounts.pipeInput("a", 100L, START.plusSeconds(50));
 
-    assertThat(windows("a")).containsExactly(KeyValue.pair(START, 1L), KeyValue.pair(START.plusSeconds(60), 10L));
+    assertThat(windows("a"))
+        .containsExactly(KeyValue.pair(START, 1L), KeyValue.pair(START.plusSeconds(60), 10L));
     assertThat(driver.droppedRecords()).isEqualTo(1);
     assertThat(driver.deadLetterCount()).isZero();
   }
@@ -103,7 +109,9 @@ class WindowedAggregationTest {
 
     assertThat(driver.output(CHANGES).readKeyValuesToList())
         .containsExactly(
-            KeyValue.pair("a@" + START, 1L), KeyValue.pair("a@" + START, 3L), KeyValue.pair("b@" + START, 5L));
+            KeyValue.pair("a@" + START, 1L),
+            KeyValue.pair("a@" + START, 3L),
+            KeyValue.pair("b@" + START, 5L));
   }
 
   @Test
@@ -119,16 +127,28 @@ class WindowedAggregationTest {
 
     amounts.pipeInput("b", 1L, START.plusSeconds(90));
 
-    assertThat(driver.output(CHANGES).readKeyValuesToList()).containsExactly(KeyValue.pair("a@" + START, 3L));
+    assertThat(driver.output(CHANGES).readKeyValuesToList())
+        .containsExactly(KeyValue.pair("a@" + START, 3L));
     // The serving table itself always holds the latest value of open windows too.
-    assertThat(windows("a")).containsExactly(KeyValue.pair(START, 3L), KeyValue.pair(START.plusSeconds(60), 4L));
+    assertThat(windows("a"))
+        .containsExactly(KeyValue.pair(START, 3L), KeyValue.pair(START.plusSeconds(60), 4L));
   }
 
   @Test
   void shouldCountARecordInEveryHoppingWindowThatContainsIt() {
-    TimeWindows hopping = TimeWindows.ofSizeAndGrace(MINUTE, GRACE).advanceBy(Duration.ofSeconds(30));
+    TimeWindows hopping =
+        TimeWindows.ofSizeAndGrace(MINUTE, GRACE).advanceBy(Duration.ofSeconds(30));
     TestInputTopic<String, Long> amounts =
-        start(job(b -> b.aggregate(byKey(b), hopping, EmitStrategy.onWindowUpdate(), TOTALS, () -> 0L, WindowedAggregationTest::sum)));
+        start(
+            job(
+                b ->
+                    b.aggregate(
+                        byKey(b),
+                        hopping,
+                        EmitStrategy.onWindowUpdate(),
+                        TOTALS,
+                        () -> 0L,
+                        WindowedAggregationTest::sum)));
 
     // windows [-30, 30), [0, 60) and [30, 90): a record at 45 is in the last two
     amounts.pipeInput("a", 1L, START.plusSeconds(10));
@@ -145,7 +165,16 @@ class WindowedAggregationTest {
   void shouldSumTheRecordsWithinTheTimeDifferenceOfASlidingWindow() {
     SlidingWindows sliding = SlidingWindows.ofTimeDifferenceAndGrace(Duration.ofSeconds(10), GRACE);
     TestInputTopic<String, Long> amounts =
-        start(job(b -> b.aggregate(byKey(b), sliding, EmitStrategy.onWindowUpdate(), TOTALS, () -> 0L, WindowedAggregationTest::sum)));
+        start(
+            job(
+                b ->
+                    b.aggregate(
+                        byKey(b),
+                        sliding,
+                        EmitStrategy.onWindowUpdate(),
+                        TOTALS,
+                        () -> 0L,
+                        WindowedAggregationTest::sum)));
 
     // windows end at each record: [-10, 0] holds 1; [-5, 5] holds 1 + 10; [0.001, 10.001] holds 10
     amounts.pipeInput("a", 1L, START);
@@ -179,7 +208,8 @@ class WindowedAggregationTest {
     amounts.pipeInput("a", 1L, START);
     amounts.pipeInput("a", 2L, START.plusSeconds(180));
     amounts.pipeInput("a", 4L, START.plusSeconds(600));
-    assertThat(sessions("a")).containsExactly(KeyValue.pair(START, 3L), KeyValue.pair(START.plusSeconds(600), 4L));
+    assertThat(sessions("a"))
+        .containsExactly(KeyValue.pair(START, 3L), KeyValue.pair(START.plusSeconds(600), 4L));
 
     amounts.pipeInput("a", 8L, START.plusSeconds(390));
 
@@ -190,7 +220,16 @@ class WindowedAggregationTest {
   void shouldKeepWindowsForTheRetentionOfTheServingTable() {
     ServingTable<String, Long> kept = TOTALS.withRetention(Duration.ofHours(1));
     JobTopology topology =
-        job(kept, b -> b.aggregate(byKey(b), TimeWindows.ofSizeAndGrace(MINUTE, GRACE), EmitStrategy.onWindowUpdate(), kept, () -> 0L, WindowedAggregationTest::sum))
+        job(
+                kept,
+                b ->
+                    b.aggregate(
+                        byKey(b),
+                        TimeWindows.ofSizeAndGrace(MINUTE, GRACE),
+                        EmitStrategy.onWindowUpdate(),
+                        kept,
+                        () -> 0L,
+                        WindowedAggregationTest::sum))
             .topology();
 
     assertThat(topology.servedTable("totals"))
@@ -199,7 +238,12 @@ class WindowedAggregationTest {
               assertThat(served.windowSize()).isEqualTo(MINUTE);
               assertThat(served.retention()).isEqualTo(Duration.ofHours(1));
             });
-    assertThat(tumbling(EmitStrategy.onWindowUpdate()).topology().servedTable("totals").orElseThrow().retention())
+    assertThat(
+            tumbling(EmitStrategy.onWindowUpdate())
+                .topology()
+                .servedTable("totals")
+                .orElseThrow()
+                .retention())
         .isEqualTo(Duration.ofSeconds(90));
   }
 
@@ -212,12 +256,20 @@ class WindowedAggregationTest {
         .topology(
             b -> {
               KTable<Windowed<String>, Long> totals =
-                  b.aggregate(byKey(b), TimeWindows.ofSizeAndGrace(MINUTE, GRACE), emit, TOTALS, () -> 0L, WindowedAggregationTest::sum);
+                  b.aggregate(
+                      byKey(b),
+                      TimeWindows.ofSizeAndGrace(MINUTE, GRACE),
+                      emit,
+                      TOTALS,
+                      () -> 0L,
+                      WindowedAggregationTest::sum);
               b.to(
                   totals
                       .toStream(Named.as("totals-changes"))
                       .map(
-                          (window, total) -> KeyValue.pair(window.key() + "@" + window.window().startTime(), total),
+                          (window, total) ->
+                              KeyValue.pair(
+                                  window.key() + "@" + window.window().startTime(), total),
                           Named.as("totals-by-window")),
                   CHANGES);
             })
@@ -228,8 +280,13 @@ class WindowedAggregationTest {
     return job(TOTALS, definition);
   }
 
-  private static KappaJob job(ServingTable<String, Long> table, Consumer<JobStreamsBuilder> definition) {
-    return KappaJob.named("sums").source(AMOUNTS).servingTable(table).topology(definition::accept).build();
+  private static KappaJob job(
+      ServingTable<String, Long> table, Consumer<JobStreamsBuilder> definition) {
+    return KappaJob.named("sums")
+        .source(AMOUNTS)
+        .servingTable(table)
+        .topology(definition::accept)
+        .build();
   }
 
   private static KGroupedStream<String, Long> byKey(JobStreamsBuilder builder) {
@@ -250,7 +307,8 @@ class WindowedAggregationTest {
     try (WindowStoreIterator<ValueAndTimestamp<Long>> iterator =
         store.fetch(key, START.minus(Duration.ofHours(1)), START.plus(Duration.ofHours(1)))) {
       List<KeyValue<Instant, Long>> windows = new ArrayList<>();
-      iterator.forEachRemaining(kv -> windows.add(KeyValue.pair(Instant.ofEpochMilli(kv.key), kv.value.value())));
+      iterator.forEachRemaining(
+          kv -> windows.add(KeyValue.pair(Instant.ofEpochMilli(kv.key), kv.value.value())));
       return windows;
     }
   }
@@ -259,9 +317,13 @@ class WindowedAggregationTest {
     SessionStore<String, Long> store = driver.sessionStore(SESSIONS);
     // A bounded range: an unbounded fetch(key) walks every cache segment since the epoch.
     try (KeyValueIterator<Windowed<String>, Long> iterator =
-        store.findSessions(key, START.minus(Duration.ofHours(1)).toEpochMilli(), START.plus(Duration.ofHours(1)).toEpochMilli())) {
+        store.findSessions(
+            key,
+            START.minus(Duration.ofHours(1)).toEpochMilli(),
+            START.plus(Duration.ofHours(1)).toEpochMilli())) {
       List<KeyValue<Instant, Long>> sessions = new ArrayList<>();
-      iterator.forEachRemaining(kv -> sessions.add(KeyValue.pair(kv.key.window().startTime(), kv.value)));
+      iterator.forEachRemaining(
+          kv -> sessions.add(KeyValue.pair(kv.key.window().startTime(), kv.value)));
       return sessions;
     }
   }

@@ -74,7 +74,8 @@ import org.slf4j.LoggerFactory;
 public final class NetworkUsageDemo {
 
   private static final Logger log = LoggerFactory.getLogger(NetworkUsageDemo.class);
-  private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter TIME =
+      DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
   private static final Duration REPORT_EVERY = Duration.ofSeconds(5);
 
   private final Options options;
@@ -119,7 +120,9 @@ public final class NetworkUsageDemo {
       if (bootstrap == null) {
         kafka = EmbeddedKafka.start();
         bootstrap = kafka.bootstrapServers();
-        out.printf("Started an embedded Kafka at %s in %d ms%n", bootstrap, kafka.startupTime().toMillis());
+        out.printf(
+            "Started an embedded Kafka at %s in %d ms%n",
+            bootstrap, kafka.startupTime().toMillis());
       }
       createTopics(bootstrap);
       JobTopology topology = NetworkUsageJob.job().topology();
@@ -129,7 +132,10 @@ public final class NetworkUsageDemo {
         job.awaitRunning(Duration.ofSeconds(60));
         out.printf(
             "Running job '%s' (application id '%s'); producing %d readings/s of %d customers. Ctrl-C stops.%n",
-            topology.job().name(), topology.applicationId(), options.rate, options.shape.customers());
+            topology.job().name(),
+            topology.applicationId(),
+            options.rate,
+            options.shape.customers());
         produceAndReport(job, producer);
       }
     } finally {
@@ -145,7 +151,10 @@ public final class NetworkUsageDemo {
   private void produceAndReport(RunningJob job, KafkaProducer<String, byte[]> producer) {
     UsageGenerator generator = new UsageGenerator(options.seed, options.shape, Mix.DEMO);
     long started = System.nanoTime();
-    long deadline = options.seconds == null ? Long.MAX_VALUE : started + TimeUnit.SECONDS.toNanos(options.seconds);
+    long deadline =
+        options.seconds == null
+            ? Long.MAX_VALUE
+            : started + TimeUnit.SECONDS.toNanos(options.seconds);
     long nextReport = started + REPORT_EVERY.toNanos();
     long produced = 0;
     Report report = new Report(job, started);
@@ -156,7 +165,12 @@ public final class NetworkUsageDemo {
       while (produced < due) {
         for (GeneratedRecord record : generator.next(now)) {
           producer.send(
-              new ProducerRecord<>(record.topic(), null, record.timestamp().toEpochMilli(), record.key(), record.value()),
+              new ProducerRecord<>(
+                  record.topic(),
+                  null,
+                  record.timestamp().toEpochMilli(),
+                  record.key(),
+                  record.value()),
               (metadata, error) -> {
                 if (error != null && !stopping) {
                   log.warn("Cannot produce a reading: {}", error.toString());
@@ -217,18 +231,24 @@ public final class NetworkUsageDemo {
       Instant end = latest.key.window().endTime();
       out.printf(
           "%-8s %-19s %10s %9d%n",
-          key, TIME.format(start) + "-" + TIME.format(end), megabytes(latest.value.bytes()), latest.value.readings());
+          key,
+          TIME.format(start) + "-" + TIME.format(end),
+          megabytes(latest.value.bytes()),
+          latest.value.readings());
     }
   }
 
   /** The latest window of every key of a windowed usage table, by key. */
-  static Map<String, KeyValue<Windowed<String>, Usage>> latestWindows(KafkaStreams streams, String table) {
+  static Map<String, KeyValue<Windowed<String>, Usage>> latestWindows(
+      KafkaStreams streams, String table) {
     Map<String, KeyValue<Windowed<String>, Usage>> latest = new TreeMap<>();
     Instant now = Instant.now();
     try {
       ReadOnlyWindowStore<String, Usage> store =
-          streams.store(StoreQueryParameters.fromNameAndType(table, QueryableStoreTypes.windowStore()));
-      try (KeyValueIterator<Windowed<String>, Usage> windows = store.fetchAll(now.minus(Duration.ofMinutes(3)), now)) {
+          streams.store(
+              StoreQueryParameters.fromNameAndType(table, QueryableStoreTypes.windowStore()));
+      try (KeyValueIterator<Windowed<String>, Usage> windows =
+          store.fetchAll(now.minus(Duration.ofMinutes(3)), now)) {
         windows.forEachRemaining(
             window ->
                 latest.merge(
@@ -259,36 +279,52 @@ public final class NetworkUsageDemo {
   private void createTopics(String bootstrap) throws InterruptedException {
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
       List<NewTopic> topics = new ArrayList<>();
-      for (String topic : List.of(NetworkUsageJob.USAGE_EVENTS.topic(), NetworkUsageJob.NODE_ALARMS.topic())) {
+      for (String topic :
+          List.of(NetworkUsageJob.USAGE_EVENTS.topic(), NetworkUsageJob.NODE_ALARMS.topic())) {
         // Sources keep their whole history, so that a new version of the job can replay it.
-        topics.add(new NewTopic(topic, Optional.of(options.partitions), Optional.empty()).configs(Map.of("retention.ms", "-1")));
+        topics.add(
+            new NewTopic(topic, Optional.of(options.partitions), Optional.empty())
+                .configs(Map.of("retention.ms", "-1")));
       }
-      admin.createTopics(topics).values().forEach((topic, result) -> {
-        try {
-          result.get(30, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-          if (!(e.getCause() instanceof TopicExistsException)) {
-            throw new IllegalStateException("Cannot create topic '" + topic + "': " + e.getCause().getMessage(), e);
-          }
-        } catch (java.util.concurrent.TimeoutException e) {
-          throw new IllegalStateException("Cannot create topic '" + topic + "': no answer within 30 s", e);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new IllegalStateException("Interrupted while creating topic '" + topic + "'", e);
-        }
-      });
+      admin
+          .createTopics(topics)
+          .values()
+          .forEach(
+              (topic, result) -> {
+                try {
+                  result.get(30, TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                  if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw new IllegalStateException(
+                        "Cannot create topic '" + topic + "': " + e.getCause().getMessage(), e);
+                  }
+                } catch (java.util.concurrent.TimeoutException e) {
+                  throw new IllegalStateException(
+                      "Cannot create topic '" + topic + "': no answer within 30 s", e);
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                  throw new IllegalStateException(
+                      "Interrupted while creating topic '" + topic + "'", e);
+                }
+              });
     }
   }
 
   private static KafkaProducer<String, byte[]> producer(String bootstrap) {
     return new KafkaProducer<>(
         Map.of(
-            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-            ProducerConfig.ACKS_CONFIG, "all",
-            ProducerConfig.LINGER_MS_CONFIG, 10,
-            ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
-            ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
-            ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class));
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            bootstrap,
+            ProducerConfig.ACKS_CONFIG,
+            "all",
+            ProducerConfig.LINGER_MS_CONFIG,
+            10,
+            ProducerConfig.BATCH_SIZE_CONFIG,
+            256 * 1024,
+            ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
+            StringSerializer.class,
+            ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
+            ByteArraySerializer.class));
   }
 
   private void awaitStopped() {
@@ -360,7 +396,8 @@ public final class NetworkUsageDemo {
       } catch (NumberFormatException e) {
         // reported below
       }
-      throw new IllegalArgumentException("Option " + name + " needs a positive whole number, got '" + value + "'");
+      throw new IllegalArgumentException(
+          "Option " + name + " needs a positive whole number, got '" + value + "'");
     }
   }
 }

@@ -23,14 +23,14 @@ import org.apache.kafka.streams.kstream.TimeWindows;
  *
  * <ul>
  *   <li>Readings ({@link #USAGE_EVENTS}) with negative bytes or a missing node, agent, bytes or
- *       timestamp go to the dead-letter topic {@code network-usage-dead-letters}, as do records that
- *       are not JSON.
- *   <li>Per node, per agent and for the whole network, the sum of bytes and the count of readings in
- *       tumbling 1-minute event-time windows with 30 s grace: the serving tables {@link
+ *       timestamp go to the dead-letter topic {@code network-usage-dead-letters}, as do records
+ *       that are not JSON.
+ *   <li>Per node, per agent and for the whole network, the sum of bytes and the count of readings
+ *       in tumbling 1-minute event-time windows with 30 s grace: the serving tables {@link
  *       #USAGE_BY_NODE}, {@link #USAGE_BY_AGENT} and {@link #USAGE_NETWORK} (key {@value
  *       #NETWORK}), kept queryable for 24 hours.
- *   <li>Each alarm of a node ({@link #NODE_ALARMS}) joined with the readings of that node within
- *       10 s of it, or with none: {@link #ALARMS_WITH_USAGE}.
+ *   <li>Each alarm of a node ({@link #NODE_ALARMS}) joined with the readings of that node within 10
+ *       s of it, or with none: {@link #ALARMS_WITH_USAGE}.
  * </ul>
  *
  * <p>Run it with the demo ({@link NetworkUsageDemo}); {@code NetworkUsageJobTest} shows its results
@@ -42,9 +42,11 @@ public final class NetworkUsageJob {
   public static final String NETWORK = "network";
 
   public static final Source<String, UsageEvent> USAGE_EVENTS =
-      Source.of("usage-events", Codec.string(), Codec.json(UsageEvent.class)).withEventTime(UsageEvent::timestamp);
+      Source.of("usage-events", Codec.string(), Codec.json(UsageEvent.class))
+          .withEventTime(UsageEvent::timestamp);
   public static final Source<String, NodeAlarm> NODE_ALARMS =
-      Source.of("node-alarms", Codec.string(), Codec.json(NodeAlarm.class)).withEventTime(NodeAlarm::timestamp);
+      Source.of("node-alarms", Codec.string(), Codec.json(NodeAlarm.class))
+          .withEventTime(NodeAlarm::timestamp);
 
   public static final ServingTable<String, Usage> USAGE_BY_NODE = usageTable("usage-by-node");
   public static final ServingTable<String, Usage> USAGE_BY_AGENT = usageTable("usage-by-agent");
@@ -82,7 +84,8 @@ public final class NetworkUsageJob {
 
     // Bad readings leave here for the dead-letter topic, with the reason.
     KStream<String, UsageEvent> readings =
-        builder.validate("valid-readings", builder.stream(USAGE_EVENTS), (customer, event) -> problem(event));
+        builder.validate(
+            "valid-readings", builder.stream(USAGE_EVENTS), (customer, event) -> problem(event));
 
     // Readings arrive keyed by customer. The node totals and the alarm join both need them keyed by
     // node, so one explicit repartition serves both.
@@ -95,7 +98,8 @@ public final class NetworkUsageJob {
                     .withValueSerde(events.serde()));
 
     builder.aggregate(
-        readingsByNode.groupByKey(Grouped.with("readings-grouped-by-node", ids.serde(), events.serde())),
+        readingsByNode.groupByKey(
+            Grouped.with("readings-grouped-by-node", ids.serde(), events.serde())),
         MINUTES,
         EmitStrategy.onWindowUpdate(),
         USAGE_BY_NODE,
@@ -104,14 +108,18 @@ public final class NetworkUsageJob {
     // Agent and network totals count the readings themselves (not the node totals), so that a late
     // reading updates every level in the same way.
     builder.aggregate(
-        readings.groupBy((customer, event) -> event.agentId(), Grouped.with("readings-by-agent", ids.serde(), events.serde())),
+        readings.groupBy(
+            (customer, event) -> event.agentId(),
+            Grouped.with("readings-by-agent", ids.serde(), events.serde())),
         MINUTES,
         EmitStrategy.onWindowUpdate(),
         USAGE_BY_AGENT,
         () -> Usage.NONE,
         (agent, event, usage) -> usage.add(event));
     builder.aggregate(
-        readings.groupBy((customer, event) -> NETWORK, Grouped.with("readings-for-network", ids.serde(), events.serde())),
+        readings.groupBy(
+            (customer, event) -> NETWORK,
+            Grouped.with("readings-for-network", ids.serde(), events.serde())),
         MINUTES,
         EmitStrategy.onWindowUpdate(),
         USAGE_NETWORK,
@@ -119,7 +127,8 @@ public final class NetworkUsageJob {
         (network, event, usage) -> usage.add(event));
 
     KStream<String, NodeAlarm> alarms =
-        builder.validate("valid-alarms", builder.stream(NODE_ALARMS), (node, alarm) -> problem(node, alarm));
+        builder.validate(
+            "valid-alarms", builder.stream(NODE_ALARMS), (node, alarm) -> problem(node, alarm));
     // Left join: an alarm without readings nearby is still reported, once its window has closed.
     KStream<String, AlarmWithUsage> alarmsWithUsage =
         builder.leftJoin(
@@ -161,7 +170,8 @@ public final class NetworkUsageJob {
       return Optional.of("nodeId, kind and timestamp are required, got " + alarm);
     }
     if (!alarm.nodeId().equals(key)) {
-      return Optional.of("the key '" + key + "' is not the alarm's nodeId '" + alarm.nodeId() + "'");
+      return Optional.of(
+          "the key '" + key + "' is not the alarm's nodeId '" + alarm.nodeId() + "'");
     }
     return Optional.empty();
   }
@@ -171,6 +181,7 @@ public final class NetworkUsageJob {
   }
 
   private static ServingTable<String, Usage> usageTable(String name) {
-    return ServingTable.windowed(name, Codec.string(), Codec.json(Usage.class)).withRetention(Duration.ofHours(24));
+    return ServingTable.windowed(name, Codec.string(), Codec.json(Usage.class))
+        .withRetention(Duration.ofHours(24));
   }
 }

@@ -14,4 +14,5 @@ import org.jspecify.annotations.Nullable;
  * @param kind what happened, for example {@code link-down} or {@code high-latency}
  * @param timestamp the event time, ISO-8601 UTC
  */
-public record NodeAlarm(@Nullable String nodeId, @Nullable String kind, @Nullable Instant timestamp) {}
+public record NodeAlarm(
+    @Nullable String nodeId, @Nullable String kind, @Nullable Instant timestamp) {}

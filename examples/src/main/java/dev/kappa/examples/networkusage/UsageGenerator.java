@@ -31,7 +31,9 @@ import org.jspecify.annotations.Nullable;
  */
 public final class UsageGenerator {
 
-  private static final String[] ALARM_KINDS = {"link-down", "high-latency", "packet-loss", "power-failure"};
+  private static final String[] ALARM_KINDS = {
+    "link-down", "high-latency", "packet-loss", "power-failure"
+  };
 
   private final SplittableRandom random;
   private final Shape shape;
@@ -39,7 +41,10 @@ public final class UsageGenerator {
   private final JsonSerde<UsageEvent> readings = JsonSerde.of(UsageEvent.class);
   private final JsonSerde<NodeAlarm> alarms = JsonSerde.of(NodeAlarm.class);
 
-  /** A generator of {@code shape}'s hierarchy with {@code mix}'s share of disorder, errors and alarms. */
+  /**
+   * A generator of {@code shape}'s hierarchy with {@code mix}'s share of disorder, errors and
+   * alarms.
+   */
   public UsageGenerator(long seed, Shape shape, Mix mix) {
     this.random = new SplittableRandom(seed);
     this.shape = Objects.requireNonNull(shape, "shape");
@@ -62,8 +67,12 @@ public final class UsageGenerator {
     public Shape {
       if (agents < 1 || nodes < agents || customers < nodes) {
         throw new IllegalArgumentException(
-            "Need customers >= nodes >= agents >= 1, got customers=" + customers + ", nodes=" + nodes
-                + ", agents=" + agents);
+            "Need customers >= nodes >= agents >= 1, got customers="
+                + customers
+                + ", nodes="
+                + nodes
+                + ", agents="
+                + agents);
       }
     }
 
@@ -76,17 +85,21 @@ public final class UsageGenerator {
   /**
    * What else the workload holds besides in-order valid readings.
    *
-   * @param outOfOrderShare the share of readings whose event time is moved back, by up to
-   *     {@code maxDisorder}
+   * @param outOfOrderShare the share of readings whose event time is moved back, by up to {@code
+   *     maxDisorder}
    * @param maxDisorder how far back an out-of-order reading may be
    * @param malformedShare the share of records that are malformed (not JSON, negative bytes, a
    *     missing node or agent)
    * @param alarmShare the chance, per reading, of an alarm of the reading's node a few seconds
    *     around it
    */
-  public record Mix(double outOfOrderShare, Duration maxDisorder, double malformedShare, double alarmShare) {
+  public record Mix(
+      double outOfOrderShare, Duration maxDisorder, double malformedShare, double alarmShare) {
 
-    /** 5 % of readings up to 20 s out of order (within the 30 s grace), 0.1 % malformed, 0.2 % alarms. */
+    /**
+     * 5 % of readings up to 20 s out of order (within the 30 s grace), 0.1 % malformed, 0.2 %
+     * alarms.
+     */
     public static final Mix DEMO = new Mix(0.05, Duration.ofSeconds(20), 0.001, 0.002);
   }
 
@@ -146,34 +159,64 @@ public final class UsageGenerator {
     UsageEvent reading = new UsageEvent(customerId, nodeId, agentId, bytes, eventTime);
     records.add(
         new GeneratedRecord(
-            NetworkUsageJob.USAGE_EVENTS.topic(), customerId, readings.serialize("", reading), eventTime, Kind.READING, reading, null));
+            NetworkUsageJob.USAGE_EVENTS.topic(),
+            customerId,
+            readings.serialize("", reading),
+            eventTime,
+            Kind.READING,
+            reading,
+            null));
     if (random.nextDouble() < mix.alarmShare()) {
       Instant alarmTime = eventTime.plusMillis(random.nextLong(-5_000, 5_001));
-      NodeAlarm alarm = new NodeAlarm(nodeId, ALARM_KINDS[random.nextInt(ALARM_KINDS.length)], alarmTime);
+      NodeAlarm alarm =
+          new NodeAlarm(nodeId, ALARM_KINDS[random.nextInt(ALARM_KINDS.length)], alarmTime);
       records.add(
           new GeneratedRecord(
-              NetworkUsageJob.NODE_ALARMS.topic(), nodeId, alarms.serialize("", alarm), alarmTime, Kind.ALARM, null, alarm));
+              NetworkUsageJob.NODE_ALARMS.topic(),
+              nodeId,
+              alarms.serialize("", alarm),
+              alarmTime,
+              Kind.ALARM,
+              null,
+              alarm));
     }
     return records;
   }
 
-  private GeneratedRecord malformed(String customerId, String nodeId, String agentId, long bytes, Instant eventTime) {
+  private GeneratedRecord malformed(
+      String customerId, String nodeId, String agentId, long bytes, Instant eventTime) {
     String json;
     switch (random.nextInt(4)) {
       case 0:
         json = "{\"customerId\":\"" + customerId + "\",\"nodeId\":\"" + nodeId + "\",\"bytes\":";
         break;
       case 1:
-        json = new String(readings.serialize("", new UsageEvent(customerId, nodeId, agentId, -bytes, eventTime)), UTF_8);
+        json =
+            new String(
+                readings.serialize(
+                    "", new UsageEvent(customerId, nodeId, agentId, -bytes, eventTime)),
+                UTF_8);
         break;
       case 2:
-        json = new String(readings.serialize("", new UsageEvent(customerId, null, agentId, bytes, eventTime)), UTF_8);
+        json =
+            new String(
+                readings.serialize("", new UsageEvent(customerId, null, agentId, bytes, eventTime)),
+                UTF_8);
         break;
       default:
-        json = new String(readings.serialize("", new UsageEvent(customerId, nodeId, null, bytes, eventTime)), UTF_8);
+        json =
+            new String(
+                readings.serialize("", new UsageEvent(customerId, nodeId, null, bytes, eventTime)),
+                UTF_8);
         break;
     }
     return new GeneratedRecord(
-        NetworkUsageJob.USAGE_EVENTS.topic(), customerId, json.getBytes(UTF_8), eventTime, Kind.MALFORMED, null, null);
+        NetworkUsageJob.USAGE_EVENTS.topic(),
+        customerId,
+        json.getBytes(UTF_8),
+        eventTime,
+        Kind.MALFORMED,
+        null,
+        null);
   }
 }

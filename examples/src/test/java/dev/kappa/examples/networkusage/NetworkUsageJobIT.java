@@ -84,24 +84,36 @@ class NetworkUsageJobIT {
     assertThat(malformed).isPositive();
     JobTopology topology = NetworkUsageJob.job().topology();
 
-    try (RunningJob job = RunningJob.start(topology, JobConfig.builder(kafka.bootstrapServers()).stateDirectory(stateDir).build())) {
+    try (RunningJob job =
+        RunningJob.start(
+            topology,
+            JobConfig.builder(kafka.bootstrapServers()).stateDirectory(stateDir).build())) {
       job.awaitRunning(TIMEOUT);
       produceLive(job);
       await()
           .atMost(TIMEOUT)
           .pollInterval(Duration.ofMillis(500))
-          .until(() -> servedReadings(job.streams()) == readings.size() && job.deadLetters().total() == malformed);
+          .until(
+              () ->
+                  servedReadings(job.streams()) == readings.size()
+                      && job.deadLetters().total() == malformed);
 
-      assertThat(served(job.streams(), NetworkUsageJob.USAGE_BY_NODE)).isEqualTo(expected(readings, UsageEvent::nodeId));
-      assertThat(served(job.streams(), NetworkUsageJob.USAGE_BY_AGENT)).isEqualTo(expected(readings, UsageEvent::agentId));
-      assertThat(served(job.streams(), NetworkUsageJob.USAGE_NETWORK)).isEqualTo(expected(readings, event -> NetworkUsageJob.NETWORK));
-      // Nothing lost: every reading was counted, every malformed record dead-lettered, none dropped late.
-      List<DeadLetter> letters = readAll(topology.deadLetterTopic(), (int) malformed).stream()
-          .map(record -> DeadLetter.of(record.key(), record.value(), record.headers()))
-          .toList();
+      assertThat(served(job.streams(), NetworkUsageJob.USAGE_BY_NODE))
+          .isEqualTo(expected(readings, UsageEvent::nodeId));
+      assertThat(served(job.streams(), NetworkUsageJob.USAGE_BY_AGENT))
+          .isEqualTo(expected(readings, UsageEvent::agentId));
+      assertThat(served(job.streams(), NetworkUsageJob.USAGE_NETWORK))
+          .isEqualTo(expected(readings, event -> NetworkUsageJob.NETWORK));
+      // Nothing lost: every reading was counted, every malformed record dead-lettered, none dropped
+      // late.
+      List<DeadLetter> letters =
+          readAll(topology.deadLetterTopic(), (int) malformed).stream()
+              .map(record -> DeadLetter.of(record.key(), record.value(), record.headers()))
+              .toList();
       assertThat(letters).hasSize((int) malformed);
       assertThat(readings.size() + letters.size())
-          .isEqualTo(WORKLOAD.stream().filter(record -> record.topic().equals("usage-events")).count());
+          .isEqualTo(
+              WORKLOAD.stream().filter(record -> record.topic().equals("usage-events")).count());
       assertThat(job.droppedRecords()).isEqualTo(malformed);
       assertAlarmsJoinedWithEveryNearbyReading(readings);
     }
@@ -116,16 +128,28 @@ class NetworkUsageJobIT {
   private static void produceLive(RunningJob job) {
     Map<String, Object> config =
         Map.of(
-            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-            ProducerConfig.ACKS_CONFIG, "all",
-            ProducerConfig.LINGER_MS_CONFIG, 5,
-            ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
-            ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            kafka.bootstrapServers(),
+            ProducerConfig.ACKS_CONFIG,
+            "all",
+            ProducerConfig.LINGER_MS_CONFIG,
+            5,
+            ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
+            StringSerializer.class,
+            ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
+            ByteArraySerializer.class);
     try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(config)) {
       long producedReadings = 0;
       for (GeneratedRecord record : WORKLOAD) {
-        producer.send(new ProducerRecord<>(record.topic(), null, record.timestamp().toEpochMilli(), record.key(), record.value()));
-        if (record.topic().equals(NetworkUsageJob.USAGE_EVENTS.topic()) && ++producedReadings % 500 == 0) {
+        producer.send(
+            new ProducerRecord<>(
+                record.topic(),
+                null,
+                record.timestamp().toEpochMilli(),
+                record.key(),
+                record.value()));
+        if (record.topic().equals(NetworkUsageJob.USAGE_EVENTS.topic())
+            && ++producedReadings % 500 == 0) {
           producer.flush();
           long ahead = producedReadings - MAX_BACKLOG;
           await().atMost(TIMEOUT).until(() -> committedReadings(job.streams()) >= ahead);
@@ -149,7 +173,10 @@ class NetworkUsageJobIT {
     for (NodeAlarm alarm : alarms) {
       for (UsageEvent reading : readings) {
         if (reading.nodeId().equals(alarm.nodeId())
-            && Duration.between(alarm.timestamp(), reading.timestamp()).abs().compareTo(Duration.ofSeconds(10)) <= 0) {
+            && Duration.between(alarm.timestamp(), reading.timestamp())
+                    .abs()
+                    .compareTo(Duration.ofSeconds(10))
+                <= 0) {
           expectedPairs.add(pair(alarm, reading));
         }
       }
@@ -183,25 +210,35 @@ class NetworkUsageJobIT {
   }
 
   /** Totals per key and window start, computed from the generated readings. */
-  private static Map<String, Map<Instant, Usage>> expected(List<UsageEvent> readings, Function<UsageEvent, String> key) {
+  private static Map<String, Map<Instant, Usage>> expected(
+      List<UsageEvent> readings, Function<UsageEvent, String> key) {
     Map<String, Map<Instant, Usage>> totals = new TreeMap<>();
     for (UsageEvent reading : readings) {
       long minute = reading.timestamp().toEpochMilli() / 60_000 * 60_000;
       totals
           .computeIfAbsent(key.apply(reading), k -> new TreeMap<>())
-          .merge(Instant.ofEpochMilli(minute), new Usage(reading.bytes(), 1), (a, b) -> new Usage(a.bytes() + b.bytes(), a.readings() + b.readings()));
+          .merge(
+              Instant.ofEpochMilli(minute),
+              new Usage(reading.bytes(), 1),
+              (a, b) -> new Usage(a.bytes() + b.bytes(), a.readings() + b.readings()));
     }
     return totals;
   }
 
   /** Every window of a serving table, per key and window start. */
-  private static Map<String, Map<Instant, Usage>> served(KafkaStreams streams, ServingTable<String, Usage> table) {
+  private static Map<String, Map<Instant, Usage>> served(
+      KafkaStreams streams, ServingTable<String, Usage> table) {
     ReadOnlyWindowStore<String, Usage> store =
-        streams.store(StoreQueryParameters.fromNameAndType(table.name(), QueryableStoreTypes.windowStore()));
+        streams.store(
+            StoreQueryParameters.fromNameAndType(table.name(), QueryableStoreTypes.windowStore()));
     Map<String, Map<Instant, Usage>> windows = new TreeMap<>();
-    try (KeyValueIterator<Windowed<String>, Usage> all = store.fetchAll(START.minus(Duration.ofHours(1)), START.plus(Duration.ofHours(1)))) {
+    try (KeyValueIterator<Windowed<String>, Usage> all =
+        store.fetchAll(START.minus(Duration.ofHours(1)), START.plus(Duration.ofHours(1)))) {
       all.forEachRemaining(
-          window -> windows.computeIfAbsent(window.key.key(), k -> new TreeMap<>()).put(window.key.window().startTime(), window.value));
+          window ->
+              windows
+                  .computeIfAbsent(window.key.key(), k -> new TreeMap<>())
+                  .put(window.key.window().startTime(), window.value));
     }
     return windows;
   }
@@ -230,7 +267,8 @@ class NetworkUsageJobIT {
       consumer.subscribe(List.of(topic));
       long deadline = System.nanoTime() + TIMEOUT.toNanos();
       int emptyPolls = 0;
-      // Read until the topic is drained (several empty polls in a row) and at least `atLeast` arrived.
+      // Read until the topic is drained (several empty polls in a row) and at least `atLeast`
+      // arrived.
       while (System.nanoTime() < deadline && (records.size() < atLeast || emptyPolls < 5)) {
         int before = records.size();
         consumer.poll(Duration.ofMillis(200)).forEach(records::add);

@@ -19,8 +19,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The network-usage job on a hand-made input. Two agents: a-1 with nodes n-1 and n-2, a-2 with
- * node n-3. Times are offsets from {@link #START} (10:00:00).
+ * The network-usage job on a hand-made input. Two agents: a-1 with nodes n-1 and n-2, a-2 with node
+ * n-3. Times are offsets from {@link #START} (10:00:00).
  */
 class NetworkUsageJobTest {
 
@@ -57,11 +57,14 @@ class NetworkUsageJobTest {
 
     assertThat(windows(NetworkUsageJob.USAGE_BY_NODE.name(), "n-1"))
         .containsExactly(window(0, 300, 2), window(60, 1_000, 1));
-    assertThat(windows(NetworkUsageJob.USAGE_BY_NODE.name(), "n-2")).containsExactly(window(0, 10, 1));
-    assertThat(windows(NetworkUsageJob.USAGE_BY_NODE.name(), "n-3")).containsExactly(window(0, 7, 1), window(60, 5, 1));
+    assertThat(windows(NetworkUsageJob.USAGE_BY_NODE.name(), "n-2"))
+        .containsExactly(window(0, 10, 1));
+    assertThat(windows(NetworkUsageJob.USAGE_BY_NODE.name(), "n-3"))
+        .containsExactly(window(0, 7, 1), window(60, 5, 1));
     assertThat(windows(NetworkUsageJob.USAGE_BY_AGENT.name(), "a-1"))
         .containsExactly(window(0, 310, 3), window(60, 1_000, 1));
-    assertThat(windows(NetworkUsageJob.USAGE_BY_AGENT.name(), "a-2")).containsExactly(window(0, 7, 1), window(60, 5, 1));
+    assertThat(windows(NetworkUsageJob.USAGE_BY_AGENT.name(), "a-2"))
+        .containsExactly(window(0, 7, 1), window(60, 5, 1));
     assertThat(windows(NetworkUsageJob.USAGE_NETWORK.name(), NetworkUsageJob.NETWORK))
         .containsExactly(window(0, 317, 4), window(60, 1_005, 2));
     assertThat(driver.deadLetters()).isEmpty();
@@ -75,7 +78,8 @@ class NetworkUsageJobTest {
     // window 10:00-10:01 closed at 10:01:30: a reading at 10:00:20 is too late for every level
     read("c-2", "n-1", "a-1", 50, 20_000);
 
-    assertThat(windows(NetworkUsageJob.USAGE_BY_NODE.name(), "n-1")).containsExactly(window(0, 100, 1), window(60, 1, 1));
+    assertThat(windows(NetworkUsageJob.USAGE_BY_NODE.name(), "n-1"))
+        .containsExactly(window(0, 100, 1), window(60, 1, 1));
     assertThat(windows(NetworkUsageJob.USAGE_NETWORK.name(), NetworkUsageJob.NETWORK))
         .containsExactly(window(0, 100, 1), window(60, 1, 1));
     assertThat(driver.droppedRecords()).isEqualTo(3);
@@ -94,7 +98,8 @@ class NetworkUsageJobTest {
 
     List<DeadLetter> letters = driver.deadLetters();
 
-    assertThat(letters).extracting(DeadLetter::message)
+    assertThat(letters)
+        .extracting(DeadLetter::message)
         .containsExactly(
             "Cannot read a UsageEvent from topic 'usage-events': Unexpected end-of-input within/between Object"
                 + " entries at line 1, column 30",
@@ -104,20 +109,23 @@ class NetworkUsageJobTest {
             "Record rejected by 'valid-readings': bytes is missing");
     assertThat(letters).extracting(DeadLetter::sourceTopic).containsOnly("usage-events");
     assertThat(new String(letters.get(1).key(), UTF_8)).isEqualTo("c-2");
-    assertThat(windows(NetworkUsageJob.USAGE_NETWORK.name(), NetworkUsageJob.NETWORK)).containsExactly(window(0, 42, 1));
+    assertThat(windows(NetworkUsageJob.USAGE_NETWORK.name(), NetworkUsageJob.NETWORK))
+        .containsExactly(window(0, 42, 1));
     assertThat(driver.deadLetterCount()).isEqualTo(5);
   }
 
   @Test
   void shouldJoinEachAlarmWithTheReadingsOfItsNodeWithinTenSeconds() {
-    // alarm of n-1 at 20s: readings of n-1 at 10s and 30s are within 10 s, 31s and n-2's 20s are not
+    // alarm of n-1 at 20s: readings of n-1 at 10s and 30s are within 10 s, 31s and n-2's 20s are
+    // not
     read("c-1", "n-1", "a-1", 1, 10_000);
     read("c-2", "n-1", "a-1", 2, 30_000);
     read("c-3", "n-1", "a-1", 3, 31_000);
     read("c-4", "n-2", "a-1", 4, 20_000);
     alarm("n-1", "link-down", 20_000);
 
-    List<AlarmWithUsage> joined = driver.output(NetworkUsageJob.ALARMS_WITH_USAGE).readValuesToList();
+    List<AlarmWithUsage> joined =
+        driver.output(NetworkUsageJob.ALARMS_WITH_USAGE).readValuesToList();
 
     assertThat(joined).extracting(pair -> pair.reading().bytes()).containsExactlyInAnyOrder(1L, 2L);
     assertThat(joined).extracting(pair -> pair.alarm().kind()).containsOnly("link-down");
@@ -134,7 +142,8 @@ class NetworkUsageJobTest {
 
     assertThat(driver.output(NetworkUsageJob.ALARMS_WITH_USAGE).readKeyValuesToList())
         .containsExactly(
-            KeyValue.pair("n-9", new AlarmWithUsage(new NodeAlarm("n-9", "power-failure", START), null)),
+            KeyValue.pair(
+                "n-9", new AlarmWithUsage(new NodeAlarm("n-9", "power-failure", START), null)),
             KeyValue.pair(
                 "n-1",
                 new AlarmWithUsage(
@@ -157,11 +166,13 @@ class NetworkUsageJobTest {
   }
 
   private List<KeyValue<Instant, Usage>> windows(String table, String key) {
-    WindowStore<String, ValueAndTimestamp<Usage>> store = driver.driver().getTimestampedWindowStore(table);
+    WindowStore<String, ValueAndTimestamp<Usage>> store =
+        driver.driver().getTimestampedWindowStore(table);
     List<KeyValue<Instant, Usage>> windows = new ArrayList<>();
     try (WindowStoreIterator<ValueAndTimestamp<Usage>> iterator =
         store.fetch(key, START.minus(Duration.ofHours(1)), START.plus(Duration.ofHours(1)))) {
-      iterator.forEachRemaining(kv -> windows.add(KeyValue.pair(Instant.ofEpochMilli(kv.key), kv.value.value())));
+      iterator.forEachRemaining(
+          kv -> windows.add(KeyValue.pair(Instant.ofEpochMilli(kv.key), kv.value.value())));
     }
     return windows;
   }

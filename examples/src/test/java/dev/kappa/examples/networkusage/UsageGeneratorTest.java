@@ -25,8 +25,10 @@ class UsageGeneratorTest {
 
   @Test
   void shouldProduceTheSameRecordsForTheSameSeed() {
-    List<GeneratedRecord> first = generate(new UsageGenerator(7, Shape.of(1_000, 20, 4), MIX), 2_000);
-    List<GeneratedRecord> second = generate(new UsageGenerator(7, Shape.of(1_000, 20, 4), MIX), 2_000);
+    List<GeneratedRecord> first =
+        generate(new UsageGenerator(7, Shape.of(1_000, 20, 4), MIX), 2_000);
+    List<GeneratedRecord> second =
+        generate(new UsageGenerator(7, Shape.of(1_000, 20, 4), MIX), 2_000);
 
     assertThat(first).hasSameSizeAs(second);
     for (int i = 0; i < first.size(); i++) {
@@ -37,11 +39,18 @@ class UsageGeneratorTest {
 
   @Test
   void shouldAttachEachCustomerToOneNodeAndEachNodeToOneAgent() {
-    List<GeneratedRecord> records = generate(new UsageGenerator(1, Shape.of(1_000, 20, 4), MIX), 20_000);
-    List<UsageEvent> readings = records.stream().filter(r -> r.kind() == Kind.READING).map(GeneratedRecord::reading).toList();
+    List<GeneratedRecord> records =
+        generate(new UsageGenerator(1, Shape.of(1_000, 20, 4), MIX), 20_000);
+    List<UsageEvent> readings =
+        records.stream()
+            .filter(r -> r.kind() == Kind.READING)
+            .map(GeneratedRecord::reading)
+            .toList();
 
-    Map<String, List<String>> nodesByCustomer = distinct(readings, UsageEvent::customerId, UsageEvent::nodeId);
-    Map<String, List<String>> agentsByNode = distinct(readings, UsageEvent::nodeId, UsageEvent::agentId);
+    Map<String, List<String>> nodesByCustomer =
+        distinct(readings, UsageEvent::customerId, UsageEvent::nodeId);
+    Map<String, List<String>> agentsByNode =
+        distinct(readings, UsageEvent::nodeId, UsageEvent::agentId);
 
     assertThat(nodesByCustomer.values()).allSatisfy(nodes -> assertThat(nodes).hasSize(1));
     assertThat(agentsByNode).hasSize(20);
@@ -60,13 +69,16 @@ class UsageGeneratorTest {
       clock = clock.plusMillis(10);
       for (GeneratedRecord record : generator.next(clock)) {
         if (record.kind() == Kind.READING) {
-          assertThat(Duration.between(record.timestamp(), clock)).isBetween(Duration.ZERO, Duration.ofSeconds(20));
+          assertThat(Duration.between(record.timestamp(), clock))
+              .isBetween(Duration.ZERO, Duration.ofSeconds(20));
           outOfOrder += record.timestamp().isBefore(clock) ? 1 : 0;
         }
         records.add(record);
       }
     }
-    Map<Kind, Long> counts = records.stream().collect(Collectors.groupingBy(GeneratedRecord::kind, Collectors.counting()));
+    Map<Kind, Long> counts =
+        records.stream()
+            .collect(Collectors.groupingBy(GeneratedRecord::kind, Collectors.counting()));
 
     assertThat(counts.get(Kind.MALFORMED)).isBetween(150L, 250L);
     assertThat(counts.get(Kind.ALARM)).isBetween(150L, 250L);
@@ -75,15 +87,16 @@ class UsageGeneratorTest {
     long unreadable =
         records.stream()
             .filter(r -> r.kind() == Kind.MALFORMED)
-            .filter(r -> {
-              try {
-                UsageEvent event = serde.deserialize("usage-events", r.value());
-                assertThat(NetworkUsageJob.problem(event)).isPresent();
-                return false;
-              } catch (SerializationException notJson) {
-                return true;
-              }
-            })
+            .filter(
+                r -> {
+                  try {
+                    UsageEvent event = serde.deserialize("usage-events", r.value());
+                    assertThat(NetworkUsageJob.problem(event)).isPresent();
+                    return false;
+                  } catch (SerializationException notJson) {
+                    return true;
+                  }
+                })
             .count();
     assertThat(unreadable).isPositive();
   }
@@ -104,8 +117,14 @@ class UsageGeneratorTest {
   }
 
   private static Map<String, List<String>> distinct(
-      List<UsageEvent> readings, Function<UsageEvent, String> key, Function<UsageEvent, String> value) {
+      List<UsageEvent> readings,
+      Function<UsageEvent, String> key,
+      Function<UsageEvent, String> value) {
     return readings.stream()
-        .collect(Collectors.groupingBy(key, Collectors.mapping(value, Collectors.collectingAndThen(Collectors.toSet(), List::copyOf))));
+        .collect(
+            Collectors.groupingBy(
+                key,
+                Collectors.mapping(
+                    value, Collectors.collectingAndThen(Collectors.toSet(), List::copyOf))));
   }
 }

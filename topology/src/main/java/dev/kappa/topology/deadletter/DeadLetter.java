@@ -7,8 +7,8 @@ import org.apache.kafka.common.header.Headers;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A record of a dead-letter topic, read back: the original key and value bytes and where the
- * record came from and why it failed, from the headers Kafka Streams' dead-letter support writes.
+ * A record of a dead-letter topic, read back: the original key and value bytes and where the record
+ * came from and why it failed, from the headers Kafka Streams' dead-letter support writes.
  *
  * <pre>{@code
  * for (ConsumerRecord<byte[], byte[]> record : consumer.poll(timeout)) {
@@ -37,12 +37,16 @@ public record DeadLetter(
 
   /** The header with the source topic. */
   public static final String TOPIC_HEADER = "__streams.errors.topic";
+
   /** The header with the source partition. */
   public static final String PARTITION_HEADER = "__streams.errors.partition";
+
   /** The header with the source offset. */
   public static final String OFFSET_HEADER = "__streams.errors.offset";
+
   /** The header with the exception's class name. */
   public static final String EXCEPTION_HEADER = "__streams.errors.exception";
+
   /** The header with the exception's message. */
   public static final String MESSAGE_HEADER = "__streams.errors.message";
 

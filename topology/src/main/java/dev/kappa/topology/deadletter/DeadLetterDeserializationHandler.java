@@ -8,8 +8,8 @@ import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 
 /**
- * Sends a record whose key or value cannot be deserialized to the job's dead-letter topic and
- * goes on with the next record. It uses Kafka Streams' built-in dead-letter support ({@code
+ * Sends a record whose key or value cannot be deserialized to the job's dead-letter topic and goes
+ * on with the next record. It uses Kafka Streams' built-in dead-letter support ({@code
  * errors.dead.letter.queue.topic.name}), which keeps the original key and value bytes and adds
  * headers with the source topic, partition, offset, exception class and message (see {@link
  * DeadLetter}), and it counts the record in the instance's {@link DeadLetterMetrics}.
@@ -39,7 +39,8 @@ public class DeadLetterDeserializationHandler extends LogAndContinueExceptionHan
   static void requireDeadLetterTopic(Map<String, ?> configs) {
     if (configs.get(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG) == null) {
       throw new ConfigException(
-          StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, null,
+          StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG,
+          null,
           "must name the dead-letter topic, or bad records would be dropped without a trace");
     }
   }

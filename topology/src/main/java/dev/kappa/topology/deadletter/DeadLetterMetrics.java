@@ -28,13 +28,18 @@ public final class DeadLetterMetrics {
   /**
    * The counter in a Kafka Streams configuration.
    *
-   * @throws ConfigException if the configuration holds none, or something else under {@link #CONFIG}
+   * @throws ConfigException if the configuration holds none, or something else under {@link
+   *     #CONFIG}
    */
   public static DeadLetterMetrics from(Map<String, ?> streamsConfig) {
     Object value = streamsConfig.get(CONFIG);
     if (!(value instanceof DeadLetterMetrics)) {
       throw new ConfigException(
-          CONFIG, value, "must hold the " + DeadLetterMetrics.class.getName() + " that counts the"
+          CONFIG,
+          value,
+          "must hold the "
+              + DeadLetterMetrics.class.getName()
+              + " that counts the"
               + " dead letters of this instance; build the configuration with JobConfig#streamsConfig");
     }
     return (DeadLetterMetrics) value;

@@ -9,9 +9,9 @@ import org.apache.kafka.streams.processor.api.Record;
  * Sends a record whose processing throws (including a record rejected by a validation step, see
  * {@link InvalidRecordException}) to the job's dead-letter topic and goes on with the next record.
  * Like {@link DeadLetterDeserializationHandler}, it uses Kafka Streams' built-in dead-letter
- * support: the dead letter holds the bytes of the record as it was read from its source topic,
- * with headers naming that topic, partition and offset and the exception's class and message. It
- * counts the record in the instance's {@link DeadLetterMetrics}.
+ * support: the dead letter holds the bytes of the record as it was read from its source topic, with
+ * headers naming that topic, partition and offset and the exception's class and message. It counts
+ * the record in the instance's {@link DeadLetterMetrics}.
  */
 public class DeadLetterProcessingHandler extends LogAndContinueProcessingExceptionHandler {
 
@@ -28,7 +28,8 @@ public class DeadLetterProcessingHandler extends LogAndContinueProcessingExcepti
   }
 
   @Override
-  public Response handleError(ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
+  public Response handleError(
+      ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
     Response response = super.handleError(context, record, exception);
     metrics.record(context.topic());
     return response;

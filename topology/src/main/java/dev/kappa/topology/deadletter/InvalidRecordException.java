@@ -5,8 +5,8 @@ import dev.kappa.topology.KappaException;
 /**
  * A record that a job's validation step rejected. It is thrown inside the topology and handled by
  * {@link DeadLetterProcessingHandler}, which sends the record to the dead-letter topic with this
- * exception's class and message in its headers. It carries no stack trace: the message is the
- * whole story, and dead-lettering many records must stay cheap.
+ * exception's class and message in its headers. It carries no stack trace: the message is the whole
+ * story, and dead-lettering many records must stay cheap.
  */
 public final class InvalidRecordException extends KappaException {
 

@@ -8,8 +8,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Reads the event time of a record from its deserialized value, or falls back to the record
- * timestamp when the value or its time is missing (the job's validation then decides whether
- * such a record is valid).
+ * timestamp when the value or its time is missing (the job's validation then decides whether such a
+ * record is valid).
  */
 public final class EventTimeExtractor<V> implements TimestampExtractor {
 

@@ -38,7 +38,11 @@ public final class ExplicitNames {
   /** The message for a failure of Kafka's own naming check. */
   public static String unnamedResourcesMessage(String job, TopologyException error) {
     String detail = error.getMessage().replace("Invalid topology: ", "").trim().replace("\n", "; ");
-    return "Job '" + job + "' has stores or internal topics without explicit names. " + detail + ". "
+    return "Job '"
+        + job
+        + "' has stores or internal topics without explicit names. "
+        + detail
+        + ". "
         + HOW_TO_NAME;
   }
 
@@ -73,8 +77,12 @@ public final class ExplicitNames {
     }
     if (!unnamed.isEmpty()) {
       throw new JobDefinitionException(
-          "Job '" + job + "' has operators without explicit names: " + String.join(", ", unnamed)
-              + ". " + HOW_TO_NAME);
+          "Job '"
+              + job
+              + "' has operators without explicit names: "
+              + String.join(", ", unnamed)
+              + ". "
+              + HOW_TO_NAME);
     }
   }
 
@@ -88,10 +96,17 @@ public final class ExplicitNames {
                     .sorted()
                     .collect(Collectors.joining(" and "));
     if (node instanceof TopologyDescription.Source) {
-      return "a source of " + ((TopologyDescription.Source) node).topicSet() + " in sub-topology " + subtopology;
+      return "a source of "
+          + ((TopologyDescription.Source) node).topicSet()
+          + " in sub-topology "
+          + subtopology;
     }
     if (node instanceof TopologyDescription.Sink) {
-      return "a sink to '" + ((TopologyDescription.Sink) node).topic() + "' in sub-topology " + subtopology + after;
+      return "a sink to '"
+          + ((TopologyDescription.Sink) node).topic()
+          + "' in sub-topology "
+          + subtopology
+          + after;
     }
     return "a processor in sub-topology " + subtopology + after;
   }

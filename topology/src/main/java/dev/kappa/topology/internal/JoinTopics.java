@@ -27,7 +27,8 @@ public final class JoinTopics {
     for (TopologyDescription.Subtopology subtopology : description.subtopologies()) {
       for (TopologyDescription.Node node : subtopology.nodes()) {
         nodes.put(node.name(), node);
-        if (node instanceof TopologyDescription.Sink && ((TopologyDescription.Sink) node).topic() != null) {
+        if (node instanceof TopologyDescription.Sink
+            && ((TopologyDescription.Sink) node).topic() != null) {
           writtenTopics.add(((TopologyDescription.Sink) node).topic());
         }
       }
@@ -42,7 +43,8 @@ public final class JoinTopics {
         .toList();
   }
 
-  private static Set<String> sourceTopics(TopologyDescription.Node start, Set<String> writtenTopics) {
+  private static Set<String> sourceTopics(
+      TopologyDescription.Node start, Set<String> writtenTopics) {
     Set<String> topics = new TreeSet<>();
     if (start == null) {
       return topics;

@@ -113,10 +113,13 @@ public final class JobConfig {
       config.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitInterval.toMillis());
     }
     config.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
-    config.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, topology.deadLetterTopic());
     config.put(
-        StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterDeserializationHandler.class);
-    config.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProcessingHandler.class);
+        StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, topology.deadLetterTopic());
+    config.put(
+        StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+        DeadLetterDeserializationHandler.class);
+    config.put(
+        StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProcessingHandler.class);
     config.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
     config.put(DeadLetterMetrics.CONFIG, new DeadLetterMetrics());
     config.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedMemoryRocksDbConfig.class);
@@ -138,8 +141,15 @@ public final class JobConfig {
 
   @Override
   public String toString() {
-    return "JobConfig[bootstrap=" + bootstrapServers + ", state=" + stateDirectory + ", " + guarantee
-        + ", threads=" + threads + "]";
+    return "JobConfig[bootstrap="
+        + bootstrapServers
+        + ", state="
+        + stateDirectory
+        + ", "
+        + guarantee
+        + ", threads="
+        + threads
+        + "]";
   }
 
   /** Builds a {@link JobConfig}; every setting but the cluster has a default. */
@@ -155,7 +165,8 @@ public final class JobConfig {
     private Builder(String bootstrapServers) {
       Objects.requireNonNull(bootstrapServers, "bootstrapServers");
       if (bootstrapServers.isBlank()) {
-        throw new IllegalArgumentException("bootstrapServers must name at least one broker, was blank");
+        throw new IllegalArgumentException(
+            "bootstrapServers must name at least one broker, was blank");
       }
       this.bootstrapServers = bootstrapServers;
     }
@@ -185,7 +196,8 @@ public final class JobConfig {
     public Builder commitInterval(Duration commitInterval) {
       Objects.requireNonNull(commitInterval, "commitInterval");
       if (commitInterval.isNegative() || commitInterval.isZero()) {
-        throw new IllegalArgumentException("commitInterval must be positive, was " + commitInterval);
+        throw new IllegalArgumentException(
+            "commitInterval must be positive, was " + commitInterval);
       }
       this.commitInterval = commitInterval;
       return this;

@@ -54,7 +54,11 @@ final class JobTopics {
     }
     if (!missing.isEmpty()) {
       throw new KappaException(
-          "Cannot start job '" + topology.job().name() + "': source topic(s) " + missing + " do not exist."
+          "Cannot start job '"
+              + topology.job().name()
+              + "': source topic(s) "
+              + missing
+              + " do not exist."
               + " Create them, with the retention the job needs for replay, before starting the job.");
     }
     return counts;
@@ -65,13 +69,17 @@ final class JobTopics {
     for (String topic : topics) {
       newTopics.add(new NewTopic(topic, Optional.of(partitions), Optional.empty()));
     }
-    admin.createTopics(newTopics).values().forEach((topic, result) -> {
-      try {
-        await(result);
-      } catch (TopicExistsException e) {
-        // Already there: a previous run or the operator created it.
-      }
-    });
+    admin
+        .createTopics(newTopics)
+        .values()
+        .forEach(
+            (topic, result) -> {
+              try {
+                await(result);
+              } catch (TopicExistsException e) {
+                // Already there: a previous run or the operator created it.
+              }
+            });
   }
 
   private <T> T await(KafkaFuture<T> future) {
@@ -88,7 +96,8 @@ final class JobTopics {
       throw new KappaException(cannotReach("no answer within " + TIMEOUT_SECONDS + " s"), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new KappaException("Interrupted while preparing the topics of job '" + topology.job().name() + "'", e);
+      throw new KappaException(
+          "Interrupted while preparing the topics of job '" + topology.job().name() + "'", e);
     }
   }
 

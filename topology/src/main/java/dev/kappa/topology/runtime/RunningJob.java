@@ -29,8 +29,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@link #start(JobTopology, JobConfig)} checks the topics first, so that a wrong setup fails
  * with a clear message instead of a stream thread dying later: every source topic must exist, the
- * inputs of every join must be co-partitioned, and missing output and dead-letter topics are created
- * (with as many partitions as the largest source).
+ * inputs of every join must be co-partitioned, and missing output and dead-letter topics are
+ * created (with as many partitions as the largest source).
  *
  * <pre>{@code
  * try (RunningJob job = RunningJob.start(NetworkUsageJob.job().topology(), config)) {
@@ -69,8 +69,11 @@ public final class RunningJob implements AutoCloseable {
         });
     streams.setUncaughtExceptionHandler(
         error -> {
-          log.error("Job '{}' ({}) stops after an unrecoverable error", topology.job().name(),
-              topology.applicationId(), error);
+          log.error(
+              "Job '{}' ({}) stops after an unrecoverable error",
+              topology.job().name(),
+              topology.applicationId(),
+              error);
           failure.compareAndSet(null, error);
           return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
@@ -91,7 +94,8 @@ public final class RunningJob implements AutoCloseable {
     }
     RunningJob job = new RunningJob(topology, streamsConfig);
     job.streams.start();
-    log.info("Started job '{}' as application id '{}'", topology.job().name(), topology.applicationId());
+    log.info(
+        "Started job '{}' as application id '{}'", topology.job().name(), topology.applicationId());
     return job;
   }
 
@@ -116,8 +120,9 @@ public final class RunningJob implements AutoCloseable {
   }
 
   /**
-   * Records this instance dropped, from Kafka Streams' {@code dropped-records-total} metric: records
-   * that arrived after the grace period of their window, and records sent to the dead-letter topic.
+   * Records this instance dropped, from Kafka Streams' {@code dropped-records-total} metric:
+   * records that arrived after the grace period of their window, and records sent to the
+   * dead-letter topic.
    */
   public long droppedRecords() {
     return (long)
@@ -136,18 +141,31 @@ public final class RunningJob implements AutoCloseable {
     try {
       if (!settled.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         throw new KappaException(
-            "Job '" + topology.job().name() + "' (" + topology.applicationId() + ") is not running after "
-                + timeout + ": it is " + streams.state());
+            "Job '"
+                + topology.job().name()
+                + "' ("
+                + topology.applicationId()
+                + ") is not running after "
+                + timeout
+                + ": it is "
+                + streams.state());
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new KappaException("Interrupted while waiting for job '" + topology.job().name() + "' to run", e);
+      throw new KappaException(
+          "Interrupted while waiting for job '" + topology.job().name() + "' to run", e);
     }
-    if (streams.state() != KafkaStreams.State.RUNNING && !streams.state().isRunningOrRebalancing()) {
+    if (streams.state() != KafkaStreams.State.RUNNING
+        && !streams.state().isRunningOrRebalancing()) {
       Throwable error = failure.get();
       throw new KappaException(
-          "Job '" + topology.job().name() + "' (" + topology.applicationId() + ") stopped: it is "
-              + streams.state() + (error == null ? "" : " after " + error),
+          "Job '"
+              + topology.job().name()
+              + "' ("
+              + topology.applicationId()
+              + ") stopped: it is "
+              + streams.state()
+              + (error == null ? "" : " after " + error),
           error);
     }
   }
@@ -161,7 +179,11 @@ public final class RunningJob implements AutoCloseable {
   /** Stops the instance, waiting up to {@code timeout} for its threads to finish their work. */
   public void close(Duration timeout) {
     if (!streams.close(timeout)) {
-      log.warn("Job '{}' ({}) did not stop within {}", topology.job().name(), topology.applicationId(), timeout);
+      log.warn(
+          "Job '{}' ({}) did not stop within {}",
+          topology.job().name(),
+          topology.applicationId(),
+          timeout);
     }
     metrics.close();
   }
@@ -169,7 +191,10 @@ public final class RunningJob implements AutoCloseable {
   private static Metrics publishMetrics(JobTopology topology, DeadLetterMetrics deadLetters) {
     Metrics metrics =
         new Metrics(
-            new MetricConfig(), List.of(new JmxReporter()), Time.SYSTEM, new KafkaMetricsContext("kappa"));
+            new MetricConfig(),
+            List.of(new JmxReporter()),
+            Time.SYSTEM,
+            new KafkaMetricsContext("kappa"));
     Map<String, String> tags =
         Map.of("job", topology.job().name(), "application-id", topology.applicationId());
     MetricName total =

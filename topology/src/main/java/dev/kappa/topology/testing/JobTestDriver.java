@@ -103,7 +103,8 @@ public final class JobTestDriver implements AutoCloseable {
 
   /** An input topic for {@code source} that takes raw bytes, to feed malformed records. */
   public TestInputTopic<byte[], byte[]> rawInput(Source<?, ?> source) {
-    return driver.createInputTopic(source.topic(), new ByteArraySerializer(), new ByteArraySerializer());
+    return driver.createInputTopic(
+        source.topic(), new ByteArraySerializer(), new ByteArraySerializer());
   }
 
   /** The output topic of {@code sink} in this deployment, read with its codecs. */
@@ -177,7 +178,8 @@ public final class JobTestDriver implements AutoCloseable {
         Files.deleteIfExists(path);
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot delete the test driver's state in " + stateDirectory, e);
+      throw new UncheckedIOException(
+          "Cannot delete the test driver's state in " + stateDirectory, e);
     }
   }
 }

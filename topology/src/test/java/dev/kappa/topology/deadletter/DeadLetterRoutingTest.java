@@ -32,8 +32,10 @@ class DeadLetterRoutingTest {
 
   private static final Instant START = Instant.parse("2026-11-22T10:00:00Z");
   private static final Source<String, Payment> PAYMENTS =
-      Source.of("payments", Codec.string(), Codec.json(Payment.class)).withEventTime(Payment::timestamp);
-  private static final Sink<String, Payment> ACCEPTED = Sink.of("accepted", Codec.string(), Codec.json(Payment.class));
+      Source.of("payments", Codec.string(), Codec.json(Payment.class))
+          .withEventTime(Payment::timestamp);
+  private static final Sink<String, Payment> ACCEPTED =
+      Sink.of("accepted", Codec.string(), Codec.json(Payment.class));
 
   private static final KappaJob JOB =
       KappaJob.named("payments")
@@ -47,7 +49,8 @@ class DeadLetterRoutingTest {
                               b.stream(PAYMENTS),
                               (account, payment) ->
                                   payment.cents() < 0
-                                      ? Optional.of("cents must not be negative, was " + payment.cents())
+                                      ? Optional.of(
+                                          "cents must not be negative, was " + payment.cents())
                                       : Optional.empty())
                           .mapValues(payment -> payment, Named.as("accepted-payments")),
                       ACCEPTED))
@@ -70,7 +73,12 @@ class DeadLetterRoutingTest {
   @Test
   void shouldSendARecordThatIsNotJsonToTheDeadLetterTopicWithItsBytesAndWhereItCameFrom() {
     driver.input(PAYMENTS).pipeInput("acc-1", new Payment("acc-1", 100, START));
-    raw.pipeInput(new TestRecord<>(bytes("acc-2"), bytes("{\"account\": oops"), new RecordHeaders().add("trace", bytes("t-1")), START));
+    raw.pipeInput(
+        new TestRecord<>(
+            bytes("acc-2"),
+            bytes("{\"account\": oops"),
+            new RecordHeaders().add("trace", bytes("t-1")),
+            START));
 
     List<DeadLetter> letters = driver.deadLetters();
 
@@ -82,19 +90,26 @@ class DeadLetterRoutingTest {
     assertThat(letter.sourcePartition()).isZero();
     assertThat(letter.sourceOffset()).isEqualTo(1);
     assertThat(letter.exceptionClass()).isEqualTo(SerializationException.class.getName());
-    assertThat(letter.message()).startsWith("Cannot read a Payment from topic 'payments': Unrecognized token 'oops'");
-    assertThat(driver.output(ACCEPTED).readValuesToList()).extracting(Payment::account).containsExactly("acc-1");
+    assertThat(letter.message())
+        .startsWith("Cannot read a Payment from topic 'payments': Unrecognized token 'oops'");
+    assertThat(driver.output(ACCEPTED).readValuesToList())
+        .extracting(Payment::account)
+        .containsExactly("acc-1");
     assertThat(driver.deadLetterCount()).isEqualTo(1);
   }
 
   @Test
   void shouldSendARecordThatFailsValidationToTheDeadLetterTopicWithTheReason() {
-    raw.pipeInput(bytes("acc-3"), bytes("{\"account\":\"acc-3\",\"cents\":-5,\"timestamp\":\"2026-11-22T10:00:01Z\"}"));
+    raw.pipeInput(
+        bytes("acc-3"),
+        bytes("{\"account\":\"acc-3\",\"cents\":-5,\"timestamp\":\"2026-11-22T10:00:01Z\"}"));
     raw.pipeInput(bytes("acc-4"), (byte[]) null);
 
     List<DeadLetter> letters = driver.deadLetters();
 
-    assertThat(letters).extracting(DeadLetter::exceptionClass).containsOnly(InvalidRecordException.class.getName());
+    assertThat(letters)
+        .extracting(DeadLetter::exceptionClass)
+        .containsOnly(InvalidRecordException.class.getName());
     assertThat(letters)
         .extracting(DeadLetter::message)
         .containsExactly(
@@ -108,7 +123,13 @@ class DeadLetterRoutingTest {
 
   @Test
   void shouldReadTheHeadersThatKafkaStreamsWrites() {
-    assertThat(List.of(DeadLetter.TOPIC_HEADER, DeadLetter.PARTITION_HEADER, DeadLetter.OFFSET_HEADER, DeadLetter.EXCEPTION_HEADER, DeadLetter.MESSAGE_HEADER))
+    assertThat(
+            List.of(
+                DeadLetter.TOPIC_HEADER,
+                DeadLetter.PARTITION_HEADER,
+                DeadLetter.OFFSET_HEADER,
+                DeadLetter.EXCEPTION_HEADER,
+                DeadLetter.MESSAGE_HEADER))
         .containsExactly(
             ExceptionHandlerUtils.HEADER_ERRORS_TOPIC_NAME,
             ExceptionHandlerUtils.HEADER_ERRORS_PARTITION_NAME,
@@ -124,11 +145,15 @@ class DeadLetterRoutingTest {
   void shouldRefuseToRunWithoutADeadLetterTopicOrCounter() {
     DeadLetterProcessingHandler handler = new DeadLetterProcessingHandler();
 
-    assertThatThrownBy(() -> handler.configure(Map.of(DeadLetterMetrics.CONFIG, new DeadLetterMetrics())))
+    assertThatThrownBy(
+            () -> handler.configure(Map.of(DeadLetterMetrics.CONFIG, new DeadLetterMetrics())))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG)
         .hasMessageContaining("bad records would be dropped without a trace");
-    assertThatThrownBy(() -> handler.configure(Map.of(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, "dlq")))
+    assertThatThrownBy(
+            () ->
+                handler.configure(
+                    Map.of(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, "dlq")))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining(DeadLetterMetrics.CONFIG);
   }

@@ -44,13 +44,21 @@ class RocksDbMemoryBudgetIT {
   private static final int VALUE_BYTES = 500;
   private static final Duration TIMEOUT = Duration.ofSeconds(120);
 
-  private static final Source<String, String> VALUES = Source.of("values", Codec.string(), Codec.string());
-  private static final ServingTable<String, String> LATEST = ServingTable.keyValue("latest", Codec.string(), Codec.string());
+  private static final Source<String, String> VALUES =
+      Source.of("values", Codec.string(), Codec.string());
+  private static final ServingTable<String, String> LATEST =
+      ServingTable.keyValue("latest", Codec.string(), Codec.string());
   private static final KappaJob JOB =
       KappaJob.named("latest-values")
           .source(VALUES)
           .servingTable(LATEST)
-          .topology(b -> b.aggregate(b.stream(VALUES).groupByKey(Grouped.as("values-by-key")), LATEST, () -> "", (k, v, old) -> v))
+          .topology(
+              b ->
+                  b.aggregate(
+                      b.stream(VALUES).groupByKey(Grouped.as("values-by-key")),
+                      LATEST,
+                      () -> "",
+                      (k, v, old) -> v))
           .build();
 
   @TempDir Path stateDir;
@@ -65,7 +73,11 @@ class RocksDbMemoryBudgetIT {
   void shouldKeepTheBlockCacheUsageOfTwoInstancesWithinTheirSharedBudget() throws Exception {
     kafka.get().createTopic(VALUES.topic(), 2, Map.of());
     produceValues();
-    JobConfig config = JobConfig.builder(kafka.bootstrapServers()).stateDirectory(stateDir).memoryBudget(budget).build();
+    JobConfig config =
+        JobConfig.builder(kafka.bootstrapServers())
+            .stateDirectory(stateDir)
+            .memoryBudget(budget)
+            .build();
     AtomicLong maxUsage = new AtomicLong();
 
     try (RunningJob first = RunningJob.start(JOB.topology(naming("latest-values-a")), config);
@@ -94,7 +106,9 @@ class RocksDbMemoryBudgetIT {
       assertThat(maxUsage.get()).isGreaterThan(BUDGET_BYTES / 2).isLessThanOrEqualTo(BUDGET_BYTES);
       for (RunningJob job : List.of(first, second)) {
         assertThat(metric(job.streams(), "block-cache-capacity")).isEqualTo(BUDGET_BYTES);
-        assertThat(metric(job.streams(), "block-cache-usage")).isPositive().isLessThanOrEqualTo(BUDGET_BYTES);
+        assertThat(metric(job.streams(), "block-cache-usage"))
+            .isPositive()
+            .isLessThanOrEqualTo(BUDGET_BYTES);
       }
     }
   }
@@ -122,11 +136,16 @@ class RocksDbMemoryBudgetIT {
   private static void produceValues() throws Exception {
     Map<String, Object> config =
         Map.of(
-            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-            ProducerConfig.LINGER_MS_CONFIG, 10,
-            ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
-            ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
-            ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            kafka.bootstrapServers(),
+            ProducerConfig.LINGER_MS_CONFIG,
+            10,
+            ProducerConfig.BATCH_SIZE_CONFIG,
+            256 * 1024,
+            ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
+            StringSerializer.class,
+            ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
+            StringSerializer.class);
     Random random = new Random(11);
     try (KafkaProducer<String, String> producer = new KafkaProducer<>(config)) {
       for (int key = 0; key < KEYS; key++) {
@@ -159,7 +178,8 @@ class RocksDbMemoryBudgetIT {
   }
 
   private static ReadOnlyKeyValueStore<String, String> store(KafkaStreams streams) {
-    return streams.store(StoreQueryParameters.fromNameAndType(LATEST.name(), QueryableStoreTypes.keyValueStore()));
+    return streams.store(
+        StoreQueryParameters.fromNameAndType(LATEST.name(), QueryableStoreTypes.keyValueStore()));
   }
 
   private static long metric(KafkaStreams streams, String name) {

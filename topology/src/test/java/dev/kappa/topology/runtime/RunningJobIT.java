@@ -46,7 +46,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A job against a real broker: topic checks before it starts, and dead letters under exactly-once. */
+/**
+ * A job against a real broker: topic checks before it starts, and dead letters under exactly-once.
+ */
 class RunningJobIT {
 
   @RegisterExtension static final EmbeddedKafkaExtension kafka = new EmbeddedKafkaExtension();
@@ -57,13 +59,17 @@ class RunningJobIT {
 
   @Test
   void shouldRefuseToStartWhenASourceTopicDoesNotExist() {
-    Source<String, Long> missing = Source.of("missing-" + UUID.randomUUID(), Codec.string(), Codec.longs());
-    KappaJob job = KappaJob.named("reads-missing").source(missing).topology(b -> b.stream(missing)).build();
+    Source<String, Long> missing =
+        Source.of("missing-" + UUID.randomUUID(), Codec.string(), Codec.longs());
+    KappaJob job =
+        KappaJob.named("reads-missing").source(missing).topology(b -> b.stream(missing)).build();
 
     assertThatThrownBy(() -> RunningJob.start(job.topology(), config()))
         .isInstanceOf(KappaException.class)
         .hasMessage(
-            "Cannot start job 'reads-missing': source topic(s) [" + missing.topic() + "] do not exist. Create"
+            "Cannot start job 'reads-missing': source topic(s) ["
+                + missing.topic()
+                + "] do not exist. Create"
                 + " them, with the retention the job needs for replay, before starting the job.");
   }
 
@@ -99,7 +105,8 @@ class RunningJobIT {
   void shouldDeadLetterBadRecordsCountThemAndProcessTheRestUnderExactlyOnce() throws Exception {
     Source<String, Long> amounts = Source.of("amounts", Codec.string(), Codec.longs());
     Sink<String, Long> accepted = Sink.of("accepted-amounts", Codec.string(), Codec.longs());
-    ServingTable<String, Long> totals = ServingTable.keyValue("totals", Codec.string(), Codec.longs());
+    ServingTable<String, Long> totals =
+        ServingTable.keyValue("totals", Codec.string(), Codec.longs());
     kafka.get().createTopic(amounts.topic(), 2, Map.of("retention.ms", "-1"));
     KappaJob job =
         KappaJob.named("amounts")
@@ -113,10 +120,15 @@ class RunningJobIT {
                           "positive-amounts",
                           b.stream(amounts),
                           (key, amount) ->
-                              amount > 0 ? Optional.empty() : Optional.of("amount must be positive, was " + amount));
+                              amount > 0
+                                  ? Optional.empty()
+                                  : Optional.of("amount must be positive, was " + amount));
                   b.to(valid, accepted);
                   b.aggregate(
-                      valid.groupByKey(Grouped.as("amounts-by-key")), totals, () -> 0L, (key, amount, total) -> total + amount);
+                      valid.groupByKey(Grouped.as("amounts-by-key")),
+                      totals,
+                      () -> 0L,
+                      (key, amount, total) -> total + amount);
                 })
             .build();
     JobTopology topology = job.topology();
@@ -127,7 +139,8 @@ class RunningJobIT {
     try (RunningJob running = RunningJob.start(topology, config())) {
       running.awaitRunning(TIMEOUT);
       await().atMost(TIMEOUT).until(() -> total(running.streams(), "a") == 12L);
-      // An unreadable record that arrives alone: its dead letter must commit without a later record.
+      // An unreadable record that arrives alone: its dead letter must commit without a later
+      // record.
       produce(amounts.topic(), List.of(record("a", "not a long".getBytes(UTF_8))));
       List<DeadLetter> letters = readDeadLetters(topology.deadLetterTopic(), 2);
 
@@ -148,7 +161,11 @@ class RunningJobIT {
       assertThat(published).isEqualTo(2L);
     }
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-      var created = admin.describeTopics(List.of("accepted-amounts", "amounts-dead-letters")).allTopicNames().get();
+      var created =
+          admin
+              .describeTopics(List.of("accepted-amounts", "amounts-dead-letters"))
+              .allTopicNames()
+              .get();
       assertThat(created.get("accepted-amounts").partitions()).hasSize(2);
       assertThat(created.get("amounts-dead-letters").partitions()).hasSize(2);
     }
@@ -161,7 +178,8 @@ class RunningJobIT {
   private static long total(KafkaStreams streams, String key) {
     try {
       ReadOnlyKeyValueStore<String, Long> store =
-          streams.store(StoreQueryParameters.fromNameAndType("totals", QueryableStoreTypes.keyValueStore()));
+          streams.store(
+              StoreQueryParameters.fromNameAndType("totals", QueryableStoreTypes.keyValueStore()));
       Long total = store.get(key);
       return total == null ? 0 : total;
     } catch (InvalidStateStoreException notReadyYet) {
@@ -177,7 +195,8 @@ class RunningJobIT {
     return new ProducerRecord<>("amounts", key.getBytes(UTF_8), value);
   }
 
-  private static void produce(String topic, List<ProducerRecord<byte[], byte[]>> records) throws Exception {
+  private static void produce(String topic, List<ProducerRecord<byte[], byte[]>> records)
+      throws Exception {
     Map<String, Object> config =
         Map.of(
             ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
@@ -193,12 +212,18 @@ class RunningJobIT {
   private static List<DeadLetter> readDeadLetters(String topic, int expected) {
     Map<String, Object> config =
         Map.of(
-            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-            ConsumerConfig.GROUP_ID_CONFIG, "dead-letter-reader-" + UUID.randomUUID(),
-            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-            ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-            ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
-            ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            kafka.bootstrapServers(),
+            ConsumerConfig.GROUP_ID_CONFIG,
+            "dead-letter-reader-" + UUID.randomUUID(),
+            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+            "earliest",
+            ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+            "read_committed",
+            ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+            ByteArrayDeserializer.class,
+            ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+            ByteArrayDeserializer.class);
     List<DeadLetter> letters = new ArrayList<>();
     try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config)) {
       consumer.subscribe(List.of(topic));
@@ -206,7 +231,8 @@ class RunningJobIT {
           .atMost(TIMEOUT)
           .until(
               () -> {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                for (ConsumerRecord<byte[], byte[]> record :
+                    consumer.poll(Duration.ofMillis(200))) {
                   letters.add(DeadLetter.of(record.key(), record.value(), record.headers()));
                 }
                 return letters.size() >= expected;
