@@ -33,6 +33,7 @@ import org.apache.kafka.streams.kstream.SessionWindows;
 import org.apache.kafka.streams.kstream.SlidingWindows;
 import org.apache.kafka.streams.kstream.StreamJoined;
 import org.apache.kafka.streams.kstream.Suppressed;
+import org.apache.kafka.streams.kstream.TimeWindowedKStream;
 import org.apache.kafka.streams.kstream.TimeWindows;
 import org.apache.kafka.streams.kstream.ValueJoiner;
 import org.apache.kafka.streams.kstream.Windowed;
@@ -208,14 +209,15 @@ public final class JobStreamsBuilder {
       Initializer<A> initializer,
       Aggregator<? super K, ? super V, A> aggregator) {
     Duration retention = retention(table, PersistentStores.minimumRetention(windows));
-    serve(table, ServingTable.Shape.WINDOWED, Duration.ofMillis(windows.size()), retention);
-    Materialized<K, A, WindowStore<Bytes, byte[]>> store =
-        PersistentStores.window(table.name(), table.keys(), table.values(), windows, retention);
-    KTable<Windowed<K>, A> updates =
-        grouped
-            .windowedBy(windows)
-            .aggregate(initializer, aggregator, Named.as(table.name() + "-aggregate"), store);
-    return emit(updates, emit, table);
+    return aggregateWindows(
+        grouped.windowedBy(windows),
+        Duration.ofMillis(windows.size()),
+        PersistentStores.window(table.name(), table.keys(), table.values(), windows, retention),
+        retention,
+        emit,
+        table,
+        initializer,
+        aggregator);
   }
 
   /**
@@ -232,18 +234,15 @@ public final class JobStreamsBuilder {
       Initializer<A> initializer,
       Aggregator<? super K, ? super V, A> aggregator) {
     Duration retention = retention(table, PersistentStores.minimumRetention(windows));
-    serve(
-        table,
-        ServingTable.Shape.WINDOWED,
+    return aggregateWindows(
+        grouped.windowedBy(windows),
         Duration.ofMillis(windows.timeDifferenceMs()),
-        retention);
-    Materialized<K, A, WindowStore<Bytes, byte[]>> store =
-        PersistentStores.window(table.name(), table.keys(), table.values(), windows, retention);
-    KTable<Windowed<K>, A> updates =
-        grouped
-            .windowedBy(windows)
-            .aggregate(initializer, aggregator, Named.as(table.name() + "-aggregate"), store);
-    return emit(updates, emit, table);
+        PersistentStores.window(table.name(), table.keys(), table.values(), windows, retention),
+        retention,
+        emit,
+        table,
+        initializer,
+        aggregator);
   }
 
   /**
@@ -316,6 +315,22 @@ public final class JobStreamsBuilder {
       ValueJoiner<? super @Nullable L, ? super @Nullable R, ? extends J> joiner,
       StreamJoined<K, L, R> joined) {
     return left.outerJoin(right, joiner, windows, named(name, joined));
+  }
+
+  /** What time and sliding windows share: their table is windowed, named, and emitted alike. */
+  private <K, V, A> KTable<Windowed<K>, A> aggregateWindows(
+      TimeWindowedKStream<K, V> windowed,
+      Duration windowSize,
+      Materialized<K, A, WindowStore<Bytes, byte[]>> store,
+      Duration retention,
+      EmitStrategy emit,
+      ServingTable<K, A> table,
+      Initializer<A> initializer,
+      Aggregator<? super K, ? super V, A> aggregator) {
+    serve(table, ServingTable.Shape.WINDOWED, windowSize, retention);
+    KTable<Windowed<K>, A> updates =
+        windowed.aggregate(initializer, aggregator, Named.as(table.name() + "-aggregate"), store);
+    return emit(updates, emit, table);
   }
 
   private <K, L, R> StreamJoined<K, L, R> named(String name, StreamJoined<K, L, R> joined) {

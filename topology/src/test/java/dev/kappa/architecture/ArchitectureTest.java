@@ -1,11 +1,13 @@
 package dev.kappa.architecture;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.lang.EvaluationResult;
 import org.junit.jupiter.api.Test;
 
 /** The package rules of DESIGN.md and STYLE.md, for the modules on this classpath. */
@@ -25,7 +27,7 @@ class ArchitectureTest {
             .should()
             .dependOnClassesThat()
             .resideInAPackage("io.micronaut..");
-    rule.check(KAPPA);
+    assertHolds(rule);
   }
 
   @Test
@@ -37,7 +39,7 @@ class ArchitectureTest {
             .should()
             .dependOnClassesThat()
             .resideInAPackage("dev.kappa.topology..");
-    rule.check(KAPPA);
+    assertHolds(rule);
   }
 
   @Test
@@ -49,7 +51,7 @@ class ArchitectureTest {
             .should()
             .dependOnClassesThat()
             .resideInAPackage("dev.kappa.topology.internal..");
-    rule.check(KAPPA);
+    assertHolds(rule);
   }
 
   @Test
@@ -61,6 +63,11 @@ class ArchitectureTest {
             .should()
             .dependOnClassesThat()
             .haveFullyQualifiedName("org.apache.kafka.streams.TopologyTestDriver");
-    rule.check(KAPPA);
+    assertHolds(rule);
+  }
+
+  private static void assertHolds(ArchRule rule) {
+    EvaluationResult result = rule.evaluate(KAPPA);
+    assertThat(result.hasViolation()).as(result.getFailureReport().toString()).isFalse();
   }
 }

@@ -7,9 +7,7 @@ import dev.kappa.examples.networkusage.UsageGenerator.Shape;
 import dev.kappa.topology.JobTopology;
 import dev.kappa.topology.runtime.JobConfig;
 import dev.kappa.topology.runtime.RunningJob;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,7 +15,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,7 +22,6 @@ import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -34,6 +30,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StoreQueryParameters;
@@ -142,7 +139,7 @@ public final class NetworkUsageDemo {
       if (kafka != null) {
         kafka.close();
       }
-      deleteRecursively(stateDir);
+      Utils.delete(stateDir.toFile());
       out.println("Stopped.");
       stopped.countDown();
     }
@@ -200,7 +197,7 @@ public final class NetworkUsageDemo {
     private final RunningJob job;
     private long lastTime;
     private long lastProduced;
-    private double lastConsumed;
+    private long lastConsumed;
 
     Report(RunningJob job, long started) {
       this.job = job;
@@ -210,7 +207,7 @@ public final class NetworkUsageDemo {
     void print(long produced) {
       long now = System.nanoTime();
       double seconds = (now - lastTime) / 1e9;
-      double consumed = consumedReadings(job.streams());
+      long consumed = job.committedPosition(NetworkUsageJob.USAGE_EVENTS.topic());
       out.printf(
           "%nnetwork-usage at %s UTC: generated %.0f/s, processed %.0f/s, dead letters %d, dropped %d%n",
           TIME.format(Instant.now()),
@@ -260,16 +257,6 @@ public final class NetworkUsageDemo {
       // The store is briefly unavailable while the instance rebalances; the next report shows it.
     }
     return latest;
-  }
-
-  /** The readings this instance has processed and committed: the committed source offsets. */
-  private static double consumedReadings(KafkaStreams streams) {
-    return streams.metadataForLocalThreads().stream()
-        .flatMap(thread -> thread.activeTasks().stream())
-        .flatMap(task -> task.committedOffsets().entrySet().stream())
-        .filter(offset -> offset.getKey().topic().equals(NetworkUsageJob.USAGE_EVENTS.topic()))
-        .mapToLong(offset -> Math.max(0, offset.getValue()))
-        .sum();
   }
 
   private static String megabytes(long bytes) {
@@ -334,16 +321,6 @@ public final class NetworkUsageDemo {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    }
-  }
-
-  private static void deleteRecursively(Path root) {
-    try (Stream<Path> paths = Files.walk(root)) {
-      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(path);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot delete the demo's state in " + root, e);
     }
   }
 

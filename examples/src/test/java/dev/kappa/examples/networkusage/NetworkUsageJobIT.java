@@ -152,19 +152,12 @@ class NetworkUsageJobIT {
             && ++producedReadings % 500 == 0) {
           producer.flush();
           long ahead = producedReadings - MAX_BACKLOG;
-          await().atMost(TIMEOUT).until(() -> committedReadings(job.streams()) >= ahead);
+          await()
+              .atMost(TIMEOUT)
+              .until(() -> job.committedPosition(NetworkUsageJob.USAGE_EVENTS.topic()) >= ahead);
         }
       }
     }
-  }
-
-  private static long committedReadings(KafkaStreams streams) {
-    return streams.metadataForLocalThreads().stream()
-        .flatMap(thread -> thread.activeTasks().stream())
-        .flatMap(task -> task.committedOffsets().entrySet().stream())
-        .filter(offset -> offset.getKey().topic().equals(NetworkUsageJob.USAGE_EVENTS.topic()))
-        .mapToLong(offset -> Math.max(0, offset.getValue()))
-        .sum();
   }
 
   private void assertAlarmsJoinedWithEveryNearbyReading(List<UsageEvent> readings) {

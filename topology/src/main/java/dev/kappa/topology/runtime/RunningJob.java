@@ -3,6 +3,7 @@ package dev.kappa.topology.runtime;
 import dev.kappa.topology.JobTopology;
 import dev.kappa.topology.KappaException;
 import dev.kappa.topology.deadletter.DeadLetterMetrics;
+import dev.kappa.topology.internal.StreamsMetricSums;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -125,11 +126,21 @@ public final class RunningJob implements AutoCloseable {
    * dead-letter topic.
    */
   public long droppedRecords() {
-    return (long)
-        streams.metrics().values().stream()
-            .filter(metric -> metric.metricName().name().equals("dropped-records-total"))
-            .mapToDouble(metric -> ((Number) metric.metricValue()).doubleValue())
-            .sum();
+    return StreamsMetricSums.total(streams.metrics(), "dropped-records-total");
+  }
+
+  /**
+   * How far this instance has processed {@code sourceTopic}: the sum of the committed offsets of
+   * the partitions of that topic whose tasks it runs (0 for a partition without a commit). For a
+   * topic written without transactions, that is the number of its records processed and committed.
+   */
+  public long committedPosition(String sourceTopic) {
+    return streams.metadataForLocalThreads().stream()
+        .flatMap(thread -> thread.activeTasks().stream())
+        .flatMap(task -> task.committedOffsets().entrySet().stream())
+        .filter(offset -> offset.getKey().topic().equals(sourceTopic))
+        .mapToLong(offset -> Math.max(0, offset.getValue()))
+        .sum();
   }
 
   /**

@@ -7,6 +7,7 @@ import dev.kappa.topology.Sink;
 import dev.kappa.topology.Source;
 import dev.kappa.topology.deadletter.DeadLetter;
 import dev.kappa.topology.deadletter.DeadLetterMetrics;
+import dev.kappa.topology.internal.StreamsMetricSums;
 import dev.kappa.topology.runtime.JobConfig;
 import dev.kappa.topology.runtime.ProcessingGuarantee;
 import java.io.IOException;
@@ -14,13 +15,12 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.stream.Stream;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -132,11 +132,7 @@ public final class JobTestDriver implements AutoCloseable {
    * records and dead letters.
    */
   public long droppedRecords() {
-    return (long)
-        driver.metrics().values().stream()
-            .filter(metric -> metric.metricName().name().equals("dropped-records-total"))
-            .mapToDouble(metric -> ((Number) metric.metricValue()).doubleValue())
-            .sum();
+    return StreamsMetricSums.total(driver.metrics(), "dropped-records-total");
   }
 
   /** The store of a key-value serving table. */
@@ -173,10 +169,8 @@ public final class JobTestDriver implements AutoCloseable {
   }
 
   private void deleteStateDirectory() {
-    try (Stream<Path> paths = Files.walk(stateDirectory)) {
-      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(path);
-      }
+    try {
+      Utils.delete(stateDirectory.toFile());
     } catch (IOException e) {
       throw new UncheckedIOException(
           "Cannot delete the test driver's state in " + stateDirectory, e);
