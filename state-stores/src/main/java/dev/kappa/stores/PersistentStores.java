@@ -169,7 +169,12 @@ public final class PersistentStores {
   private static String checkName(String name) {
     Objects.requireNonNull(name, "name");
     if (!StoreNames.isValid(name)) {
-      throw new IllegalArgumentException("Invalid store name '" + name + "': " + StoreNames.RULE);
+      throw new IllegalArgumentException(
+          "Invalid store name '"
+              + name
+              + "': "
+              + StoreNames.RULE
+              + " (its changelog topic is named after it)");
     }
     return name;
   }

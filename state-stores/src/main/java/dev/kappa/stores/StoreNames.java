@@ -9,8 +9,7 @@ import java.util.regex.Pattern;
 public final class StoreNames {
 
   /** The rule, in words, for error messages. */
-  public static final String RULE =
-      "use 1 to 200 letters, digits, '.', '_' or '-' (it becomes part of a changelog topic name)";
+  public static final String RULE = "use 1 to 200 letters, digits, '.', '_' or '-'";
 
   private static final Pattern LEGAL = Pattern.compile("[a-zA-Z0-9._-]{1,200}");
 

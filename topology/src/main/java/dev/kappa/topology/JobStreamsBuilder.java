@@ -51,12 +51,12 @@ import org.jspecify.annotations.Nullable;
  * #streamsBuilder()} gives the plain builder for anything else.
  *
  * <pre>{@code
- * KStream<String, UsageEvent> events = builder.validate("valid-readings",
- *     builder.stream(USAGE_EVENTS), NetworkUsageJob::problem);
- * KGroupedStream<String, UsageEvent> byNode =
- *     events.groupBy((customer, e) -> e.nodeId(), Grouped.with("readings-by-node", Serdes.String(), eventSerde));
+ * KStream<String, UsageEvent> readings =
+ *     builder.validate("valid-readings", builder.stream(USAGE_EVENTS), (customer, e) -> problem(e));
+ * KGroupedStream<String, UsageEvent> byNode = readings.groupBy((customer, e) -> e.nodeId(),
+ *     Grouped.with("readings-by-node", Serdes.String(), USAGE_EVENTS.values().serde()));
  * builder.aggregate(byNode, TimeWindows.ofSizeAndGrace(Duration.ofMinutes(1), Duration.ofSeconds(30)),
- *     EmitStrategy.onWindowUpdate(), USAGE_BY_NODE, Usage::empty, (node, e, usage) -> usage.add(e.bytes()));
+ *     EmitStrategy.onWindowUpdate(), USAGE_BY_NODE, () -> Usage.NONE, (node, e, usage) -> usage.add(e));
  * }</pre>
  *
  * <p>Not thread-safe: it is used by one {@link TopologyDefinition} call.

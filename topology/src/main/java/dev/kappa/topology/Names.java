@@ -37,7 +37,8 @@ final class Names {
       throw new IllegalArgumentException(
           "Invalid operator name '"
               + name
-              + "': use 1 to 200 letters, digits, '.', '_' or '-'"
+              + "': "
+              + StoreNames.RULE
               + " (operator names become part of store and internal topic names)");
     }
     return name;

@@ -8,7 +8,7 @@ package dev.kappa.topology;
  * <pre>{@code
  * TopologyDefinition definition = builder -> {
  *     KStream<String, UsageEvent> events = builder.stream(USAGE_EVENTS);
- *     builder.validate("valid-readings", events, UsageEvent::problem);
+ *     builder.validate("valid-readings", events, (customer, event) -> problem(event));
  *     // ...
  * };
  * }</pre>

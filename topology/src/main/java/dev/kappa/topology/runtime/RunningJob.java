@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -40,8 +41,9 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * <p>The dead-letter count is published as JMX metrics {@code kappa:type=kappa-job-metrics,...}
- * ({@code dead-letter-records-total}). Thread-safe.
+ * <p>The dead-letter count is published as the JMX metric {@code dead-letter-records-total} of
+ * {@code kappa:type=kappa-job-metrics,job=<job>,application-id=<id>,instance=<random id>}.
+ * Thread-safe.
  */
 public final class RunningJob implements AutoCloseable {
 
@@ -206,8 +208,16 @@ public final class RunningJob implements AutoCloseable {
             List.of(new JmxReporter()),
             Time.SYSTEM,
             new KafkaMetricsContext("kappa"));
+    // Several instances of one application may run in one JVM (tests, side-by-side versions): the
+    // instance tag keeps their metrics apart.
     Map<String, String> tags =
-        Map.of("job", topology.job().name(), "application-id", topology.applicationId());
+        Map.of(
+            "job",
+            topology.job().name(),
+            "application-id",
+            topology.applicationId(),
+            "instance",
+            UUID.randomUUID().toString().substring(0, 8));
     MetricName total =
         metrics.metricName(
             "dead-letter-records-total",

@@ -21,7 +21,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import javax.management.MBeanServer;
 import javax.management.ObjectName;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -153,12 +155,14 @@ class RunningJobIT {
       assertThat(running.deadLetters().total()).isEqualTo(2);
       assertThat(running.deadLetters().bySourceTopic()).containsEntry("amounts", 2L);
       assertThat(running.droppedRecords()).isEqualTo(2);
-      Object published =
-          ManagementFactory.getPlatformMBeanServer()
-              .getAttribute(
-                  new ObjectName("kappa:type=kappa-job-metrics,job=amounts,application-id=amounts"),
-                  "dead-letter-records-total");
-      assertThat(published).isEqualTo(2L);
+      MBeanServer jmx = ManagementFactory.getPlatformMBeanServer();
+      Set<ObjectName> published =
+          jmx.queryNames(
+              new ObjectName("kappa:type=kappa-job-metrics,job=amounts,application-id=amounts,*"),
+              null);
+      assertThat(published).hasSize(1);
+      assertThat(jmx.getAttribute(published.iterator().next(), "dead-letter-records-total"))
+          .isEqualTo(2L);
     }
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
       var created =
