@@ -102,6 +102,7 @@ public final class JobConfig {
    * topic with the handlers that route to it and a fresh {@link DeadLetterMetrics}, and the RocksDB
    * memory budget; then the overrides.
    */
+  @SuppressWarnings("deprecation") // the global-handler switch goes away when 5.0 makes it default
   public Map<String, Object> streamsConfig(JobTopology topology) {
     Map<String, Object> config = new HashMap<>();
     config.put(StreamsConfig.APPLICATION_ID_CONFIG, topology.applicationId());
