@@ -96,20 +96,36 @@ public final class NetworkUsageDemo {
       System.exit(2);
       return;
     }
-    new NetworkUsageDemo(options, System.out).run();
+    run(options, System.out);
+  }
+
+  /** Runs the demo with {@code options} until its time is up or the JVM is asked to stop. */
+  static void run(Options options, PrintStream out) throws Exception {
+    new NetworkUsageDemo(options, out).run();
   }
 
   private void run() throws Exception {
     Thread main = Thread.currentThread();
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  stopping = true;
-                  main.interrupt();
-                  awaitStopped();
-                },
-                "demo-shutdown"));
+    Thread shutdown =
+        new Thread(
+            () -> {
+              stopping = true;
+              main.interrupt();
+              awaitStopped();
+            },
+            "demo-shutdown");
+    Runtime.getRuntime().addShutdownHook(shutdown);
+    try {
+      runUntilStopped();
+    } finally {
+      stopped.countDown();
+      if (!stopping) {
+        Runtime.getRuntime().removeShutdownHook(shutdown);
+      }
+    }
+  }
+
+  private void runUntilStopped() throws Exception {
     @Nullable EmbeddedKafka kafka = null;
     Path stateDir = Files.createTempDirectory("kappa-demo-state-");
     try {
@@ -141,7 +157,6 @@ public final class NetworkUsageDemo {
       }
       Utils.delete(stateDir.toFile());
       out.println("Stopped.");
-      stopped.countDown();
     }
   }
 
@@ -356,12 +371,21 @@ public final class NetworkUsageDemo {
           case "--nodes" -> nodes = positive(name, value);
           case "--agents" -> agents = positive(name, value);
           case "--partitions" -> options.partitions = positive(name, value);
-          case "--seed" -> options.seed = Long.parseLong(value);
+          case "--seed" -> options.seed = seed(value);
           default -> throw new IllegalArgumentException("Unknown option " + name);
         }
       }
       options.shape = Shape.of(customers, nodes, agents);
       return options;
+    }
+
+    private static long seed(String value) {
+      try {
+        return Long.parseLong(value);
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(
+            "Option --seed needs a whole number, got '" + value + "'", e);
+      }
     }
 
     private static int positive(String name, String value) {

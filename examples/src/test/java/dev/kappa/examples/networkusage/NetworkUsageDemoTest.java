@@ -1,0 +1,65 @@
+package dev.kappa.examples.networkusage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class NetworkUsageDemoTest {
+
+  @Test
+  void shouldReadEveryOption() {
+    NetworkUsageDemo.Options options =
+        NetworkUsageDemo.Options.parse(
+            new String[] {
+              "--bootstrap-servers",
+              "broker:9092",
+              "--rate",
+              "500",
+              "--seconds",
+              "30",
+              "--customers",
+              "1000",
+              "--nodes",
+              "50",
+              "--agents",
+              "5",
+              "--partitions",
+              "6",
+              "--seed",
+              "7"
+            });
+
+    assertThat(options.bootstrapServers).isEqualTo("broker:9092");
+    assertThat(options.rate).isEqualTo(500);
+    assertThat(options.seconds).isEqualTo(30L);
+    assertThat(options.shape).isEqualTo(UsageGenerator.Shape.of(1_000, 50, 5));
+    assertThat(options.partitions).isEqualTo(6);
+    assertThat(options.seed).isEqualTo(7);
+  }
+
+  @Test
+  void shouldDefaultToAnEmbeddedBrokerThatRunsUntilStopped() {
+    NetworkUsageDemo.Options options = NetworkUsageDemo.Options.parse(new String[0]);
+
+    assertThat(options.bootstrapServers).isNull();
+    assertThat(options.seconds).isNull();
+    assertThat(options.rate).isEqualTo(2_000);
+  }
+
+  @Test
+  void shouldSayWhatIsWrongWithAnOption() {
+    assertThatThrownBy(() -> NetworkUsageDemo.Options.parse(new String[] {"--rate", "fast"}))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("Option --rate needs a positive whole number, got 'fast'");
+    assertThatThrownBy(() -> NetworkUsageDemo.Options.parse(new String[] {"--seed", "x"}))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("Option --seed needs a whole number, got 'x'");
+    assertThatThrownBy(() -> NetworkUsageDemo.Options.parse(new String[] {"--speed", "1"}))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("Unknown option --speed");
+    assertThatThrownBy(() -> NetworkUsageDemo.Options.parse(new String[] {"--seconds"}))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("Option --seconds needs a value");
+  }
+}
