@@ -104,15 +104,7 @@ public final class JobStreamsBuilder {
    */
   @SuppressWarnings("unchecked")
   public <K, V> KStream<K, V> stream(Source<K, V> source) {
-    if (!job.declares(source)) {
-      throw new JobDefinitionException(
-          "Job '"
-              + job.name()
-              + "' reads source topic '"
-              + source.topic()
-              + "' but does not declare it:"
-              + " add .source(..) for it to the job definition");
-    }
+    requireDeclared(job.declaredSource(source.topic()), source, "reads source topic", "source");
     return (KStream<K, V>)
         sourceStreams.computeIfAbsent(
             source.topic(),
@@ -159,15 +151,7 @@ public final class JobStreamsBuilder {
    * @throws JobDefinitionException if the job does not declare {@code sink}
    */
   public <K, V> void to(KStream<K, V> stream, Sink<K, V> sink) {
-    if (!job.declares(sink)) {
-      throw new JobDefinitionException(
-          "Job '"
-              + job.name()
-              + "' writes to sink '"
-              + sink.name()
-              + "' but does not declare it:"
-              + " add .sink(..) for it to the job definition");
-    }
+    requireDeclared(job.declaredSink(sink.name()), sink, "writes to sink", "sink");
     writtenSinks.add(sink.name());
     stream.to(
         naming.outputTopic(sink.name()),
@@ -368,15 +352,11 @@ public final class JobStreamsBuilder {
       ServingTable.Shape shape,
       @Nullable Duration windowSize,
       @Nullable Duration retention) {
-    if (!job.declares(table)) {
-      throw new JobDefinitionException(
-          "Job '"
-              + job.name()
-              + "' materializes serving table '"
-              + table.name()
-              + "' but does not"
-              + " declare it: add .servingTable(..) for it to the job definition");
-    }
+    requireDeclared(
+        job.declaredServingTable(table.name()),
+        table,
+        "materializes serving table",
+        "servingTable");
     if (table.shape() != shape) {
       throw new JobDefinitionException(
           "Serving table '"
@@ -401,6 +381,48 @@ public final class JobStreamsBuilder {
               + " each serving table is the store of exactly one aggregation");
     }
     servedTables.put(table.name(), new ServedTable(table, windowSize, retention));
+  }
+
+  /**
+   * Checks that {@code used} is what the job declares under its name: the same codecs (and event
+   * time), so that one declaration is what every version and the serving layer see.
+   */
+  private void requireDeclared(
+      @Nullable Object declared, Object used, String verb, String declaration) {
+    String name = nameOf(used);
+    if (declared == null) {
+      throw new JobDefinitionException(
+          "Job '"
+              + job.name()
+              + "' "
+              + verb
+              + " '"
+              + name
+              + "' but does not declare it: add ."
+              + declaration
+              + "(..) for it to the job definition");
+    }
+    if (!declared.equals(used)) {
+      throw new JobDefinitionException(
+          "Job '"
+              + job.name()
+              + "' "
+              + verb
+              + " '"
+              + name
+              + "' but declares it differently (other"
+              + " codecs or event time): use the instance the job definition declares");
+    }
+  }
+
+  private static String nameOf(Object part) {
+    if (part instanceof Source) {
+      return ((Source<?, ?>) part).topic();
+    }
+    if (part instanceof Sink) {
+      return ((Sink<?, ?>) part).name();
+    }
+    return ((ServingTable<?, ?>) part).name();
   }
 
   private static String factoryOf(ServingTable.Shape shape) {

@@ -81,16 +81,16 @@ public final class KappaJob {
     return Optional.ofNullable(servingTables.get(name));
   }
 
-  boolean declares(Source<?, ?> source) {
-    return source.equals(sources.get(source.topic()));
+  @Nullable Source<?, ?> declaredSource(String topic) {
+    return sources.get(topic);
   }
 
-  boolean declares(Sink<?, ?> sink) {
-    return sink.equals(sinks.get(sink.name()));
+  @Nullable Sink<?, ?> declaredSink(String name) {
+    return sinks.get(name);
   }
 
-  boolean declares(ServingTable<?, ?> table) {
-    return table.equals(servingTables.get(table.name()));
+  @Nullable ServingTable<?, ?> declaredServingTable(String name) {
+    return servingTables.get(name);
   }
 
   /** Builds and checks the topology of a single, unversioned deployment of this job. */

@@ -113,6 +113,18 @@ class JobDefinitionTest {
   }
 
   @Test
+  void shouldRejectASourceUsedWithOtherCodecsThanDeclared() {
+    Source<String, String> asText = Source.of("amounts", Codec.string(), Codec.string());
+    KappaJob job = KappaJob.named("sums").source(AMOUNTS).topology(b -> b.stream(asText)).build();
+
+    assertThatThrownBy(job::topology)
+        .isInstanceOf(JobDefinitionException.class)
+        .hasMessage(
+            "Job 'sums' reads source topic 'amounts' but declares it differently (other codecs or"
+                + " event time): use the instance the job definition declares");
+  }
+
+  @Test
   void shouldRejectDeclaredPartsThatAreNeverUsed() {
     KappaJob job =
         KappaJob.named("sums")
