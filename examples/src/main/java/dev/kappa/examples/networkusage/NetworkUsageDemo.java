@@ -26,7 +26,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -177,12 +176,7 @@ public final class NetworkUsageDemo {
       while (produced < due) {
         for (GeneratedRecord record : generator.next(now)) {
           producer.send(
-              new ProducerRecord<>(
-                  record.topic(),
-                  null,
-                  record.timestamp().toEpochMilli(),
-                  record.key(),
-                  record.value()),
+              record.toProducerRecord(),
               (metadata, error) -> {
                 if (error != null && !stopping) {
                   log.warn("Cannot produce a reading: {}", error.toString());

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.SplittableRandom;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -23,7 +24,7 @@ import org.jspecify.annotations.Nullable;
  * <pre>{@code
  * UsageGenerator generator = new UsageGenerator(42, Shape.of(10_000, 200, 10), Mix.DEMO);
  * for (GeneratedRecord record : generator.next(Instant.now())) {
- *     producer.send(new ProducerRecord<>(record.topic(), record.key(), record.value()));
+ *     producer.send(record.toProducerRecord());
  * }
  * }</pre>
  *
@@ -131,7 +132,13 @@ public final class UsageGenerator {
       Instant timestamp,
       Kind kind,
       @Nullable UsageEvent reading,
-      @Nullable NodeAlarm alarm) {}
+      @Nullable NodeAlarm alarm) {
+
+    /** The record to send, with the event time as its timestamp. */
+    public ProducerRecord<String, byte[]> toProducerRecord() {
+      return new ProducerRecord<>(topic, null, timestamp.toEpochMilli(), key, value);
+    }
+  }
 
   /**
    * The records for one reading at {@code clock}: the reading (or a malformed record in its place),

@@ -31,7 +31,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -141,13 +140,7 @@ class NetworkUsageJobIT {
     try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(config)) {
       long producedReadings = 0;
       for (GeneratedRecord record : WORKLOAD) {
-        producer.send(
-            new ProducerRecord<>(
-                record.topic(),
-                null,
-                record.timestamp().toEpochMilli(),
-                record.key(),
-                record.value()));
+        producer.send(record.toProducerRecord());
         if (record.topic().equals(NetworkUsageJob.USAGE_EVENTS.topic())
             && ++producedReadings % 500 == 0) {
           producer.flush();
