@@ -8,12 +8,15 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.metrics.Gauge;
 import org.apache.kafka.common.metrics.JmxReporter;
 import org.apache.kafka.common.metrics.KafkaMetricsContext;
@@ -21,9 +24,12 @@ import org.apache.kafka.common.metrics.MetricConfig;
 import org.apache.kafka.common.metrics.Metrics;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.streams.KafkaClientSupplier;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.apache.kafka.streams.processor.StateRestoreListener;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,14 +63,17 @@ public final class RunningJob implements AutoCloseable {
   private final Metrics metrics;
   private final CountDownLatch settled = new CountDownLatch(1);
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
+  private final Restorations restoring = new Restorations();
 
-  private RunningJob(JobTopology topology, Map<String, Object> streamsConfig) {
+  private RunningJob(
+      JobTopology topology, Map<String, Object> streamsConfig, KafkaClientSupplier clients) {
     this.topology = topology;
     this.deadLetters = DeadLetterMetrics.from(streamsConfig);
     Properties properties = new Properties();
     properties.putAll(streamsConfig);
-    this.streams = new KafkaStreams(topology.topology(), properties);
+    this.streams = new KafkaStreams(topology.topology(), properties, clients);
     this.metrics = publishMetrics(topology, deadLetters);
+    streams.setGlobalStateRestoreListener(restoring);
     streams.setStateListener(
         (next, previous) -> {
           if (next == KafkaStreams.State.RUNNING || !next.isRunningOrRebalancing()) {
@@ -90,13 +99,29 @@ public final class RunningJob implements AutoCloseable {
    *     co-partitioned, or the cluster cannot be reached
    */
   public static RunningJob start(JobTopology topology, JobConfig config) {
+    return start(topology, config, null);
+  }
+
+  /**
+   * Like {@link #start(JobTopology, JobConfig)}, with the Kafka clients made by {@code clients}
+   * (null for the {@code default.client.supplier} of the configuration): for a runtime that wraps
+   * the consumer or producer of the stream threads.
+   *
+   * @throws KappaException if a source topic is missing, the inputs of a join are not
+   *     co-partitioned, or the cluster cannot be reached
+   */
+  public static RunningJob start(
+      JobTopology topology, JobConfig config, @Nullable KafkaClientSupplier clients) {
     Map<String, Object> streamsConfig = config.streamsConfig(topology);
+    StreamsConfig checked = new StreamsConfig(streamsConfig);
     Map<String, Object> adminConfig =
-        new StreamsConfig(streamsConfig).getAdminConfigs(topology.applicationId() + "-kappa-admin");
+        checked.getAdminConfigs(topology.applicationId() + "-kappa-admin");
     try (Admin admin = Admin.create(adminConfig)) {
       new JobTopics(admin, topology).prepare();
     }
-    RunningJob job = new RunningJob(topology, streamsConfig);
+    RunningJob job =
+        new RunningJob(
+            topology, streamsConfig, clients == null ? checked.getKafkaClientSupplier() : clients);
     job.streams.start();
     log.info(
         "Started job '{}' as application id '{}'", topology.job().name(), topology.applicationId());
@@ -116,6 +141,15 @@ public final class RunningJob implements AutoCloseable {
   /** The instance's state. */
   public KafkaStreams.State state() {
     return streams.state();
+  }
+
+  /**
+   * The store partitions this instance is restoring from their changelogs now; empty when its state
+   * is complete. A store being restored answers no queries, and a version restoring its stores has
+   * not caught up.
+   */
+  public Set<TopicPartition> restoringPartitions() {
+    return restoring.partitions();
   }
 
   /** The records this instance sent to the dead-letter topic. */
@@ -209,6 +243,16 @@ public final class RunningJob implements AutoCloseable {
     metrics.close();
   }
 
+  /**
+   * Stops the instance as {@link #close()} does, then deletes its local state directory (Kafka
+   * Streams' {@link KafkaStreams#cleanUp()}): for a deployment that is retired and will not run
+   * here again.
+   */
+  public void closeAndDeleteState() {
+    close();
+    streams.cleanUp();
+  }
+
   private static Metrics publishMetrics(JobTopology topology, DeadLetterMetrics deadLetters) {
     Metrics metrics =
         new Metrics(
@@ -234,5 +278,34 @@ public final class RunningJob implements AutoCloseable {
             tags);
     metrics.addMetric(total, (Gauge<Long>) (config, now) -> deadLetters.total());
     return metrics;
+  }
+
+  /** Counts the store partitions being restored, for {@link #restoringPartitions()}. */
+  private static final class Restorations implements StateRestoreListener {
+    private final Set<TopicPartition> partitions = ConcurrentHashMap.newKeySet();
+
+    Set<TopicPartition> partitions() {
+      return Set.copyOf(partitions);
+    }
+
+    @Override
+    public void onRestoreStart(
+        TopicPartition partition, String storeName, long startingOffset, long endingOffset) {
+      partitions.add(partition);
+    }
+
+    @Override
+    public void onBatchRestored(
+        TopicPartition partition, String storeName, long batchEndOffset, long numRestored) {}
+
+    @Override
+    public void onRestoreEnd(TopicPartition partition, String storeName, long totalRestored) {
+      partitions.remove(partition);
+    }
+
+    @Override
+    public void onRestoreSuspended(TopicPartition partition, String storeName, long totalRestored) {
+      partitions.remove(partition);
+    }
   }
 }
