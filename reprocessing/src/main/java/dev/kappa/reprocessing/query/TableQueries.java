@@ -1,0 +1,384 @@
+package dev.kappa.reprocessing.query;
+
+import dev.kappa.reprocessing.JobVersion;
+import dev.kappa.topology.JobTopology;
+import dev.kappa.topology.ServedTable;
+import dev.kappa.topology.ServingTable;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.kstream.Windowed;
+import org.apache.kafka.streams.query.FailureReason;
+import org.apache.kafka.streams.query.KeyQuery;
+import org.apache.kafka.streams.query.Query;
+import org.apache.kafka.streams.query.QueryResult;
+import org.apache.kafka.streams.query.RangeQuery;
+import org.apache.kafka.streams.query.StateQueryRequest;
+import org.apache.kafka.streams.query.StateQueryResult;
+import org.apache.kafka.streams.query.WindowKeyQuery;
+import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlySessionStore;
+import org.apache.kafka.streams.state.WindowStoreIterator;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Queries over serving tables by logical name, answered from the stores of the active version of a
+ * job (or of a version asked for by number), on this instance. Each answer says which version gave
+ * it.
+ *
+ * <pre>{@code
+ * TableQueries queries = host.queries();
+ * Answer<List<WindowValue<Usage>>> windows =
+ *     queries.table("network-usage", USAGE_BY_NODE).windows("n-0001", from, to);
+ * Answer<Optional<Usage>> v1 = queries.table("network-usage", TOTALS).inVersion(1).get("c-7");
+ * }</pre>
+ *
+ * <p>A key whose partition another instance holds is not answered here: {@link
+ * KeyElsewhereException} gives its {@link KeyLocation}, and a router (the serving layer) forwards
+ * the query there. A store that is restoring or migrating throws {@link StoreNotReadyException},
+ * never an empty answer. Thread-safe.
+ */
+public final class TableQueries {
+
+  private static final Duration RETRY_AFTER = Duration.ofSeconds(1);
+
+  private final ServingVersions versions;
+
+  /** Queries over the versions that {@code versions} knows. */
+  public TableQueries(ServingVersions versions) {
+    this.versions = Objects.requireNonNull(versions, "versions");
+  }
+
+  /**
+   * The serving table {@code table} of {@code job}, read from the job's active version at each
+   * query (so a swap takes effect on the next query).
+   */
+  public <K, V> TableView<K, V> table(String job, ServingTable<K, V> table) {
+    Objects.requireNonNull(job, "job");
+    Objects.requireNonNull(table, "table");
+    return new TableView<>(job, table, OptionalInt.empty());
+  }
+
+  /** One serving table of one job, in the active version or in a version asked for. */
+  public final class TableView<K, V> {
+    private final String job;
+    private final ServingTable<K, V> table;
+    private final OptionalInt version;
+
+    private TableView(String job, ServingTable<K, V> table, OptionalInt version) {
+      this.job = job;
+      this.table = table;
+      this.version = version;
+    }
+
+    /** The same table in version {@code number}, whether or not it is active. */
+    public TableView<K, V> inVersion(int number) {
+      JobVersion.of(job, number);
+      return new TableView<>(job, table, OptionalInt.of(number));
+    }
+
+    /**
+     * Where {@code key} lives.
+     *
+     * @throws UnknownTableException if the job, table or version is unknown here
+     * @throws StoreNotReadyException if the version is not running or is rebalancing
+     */
+    public KeyLocation locate(K key) {
+      return locate(target(), key);
+    }
+
+    /**
+     * The value of {@code key} in a key-value table; empty if the table has no such key.
+     *
+     * @throws KeyElsewhereException if another instance holds the key
+     * @throws StoreNotReadyException if the store cannot answer yet
+     * @throws UnknownTableException if the job, table or version is unknown here, or the table is
+     *     not a key-value table
+     */
+    public Answer<Optional<V>> get(K key) {
+      Objects.requireNonNull(key, "key");
+      Target target = target(ServingTable.Shape.KEY_VALUE, "get a key");
+      KeyLocation location = requireLocal(target, key);
+      Map<Integer, QueryResult<V>> results =
+          query(target, KeyQuery.<K, V>withKey(key), partitions(location));
+      Optional<V> value =
+          results.values().stream()
+              .map(QueryResult::getResult)
+              .filter(Objects::nonNull)
+              .findFirst();
+      return new Answer<>(target.version(), value);
+    }
+
+    /**
+     * The keys of a key-value table from {@code from} to {@code to} (inclusive; null for open), in
+     * the partitions this instance holds. A router asks every instance and merges the answers.
+     *
+     * @throws StoreNotReadyException if the store cannot answer yet
+     * @throws UnknownTableException as for {@link #get}
+     */
+    public Answer<List<KeyValue<K, V>>> range(@Nullable K from, @Nullable K to) {
+      Target target = target(ServingTable.Shape.KEY_VALUE, "read a range of keys");
+      RangeQuery<K, V> query =
+          from == null && to == null
+              ? RangeQuery.withNoBounds()
+              : from == null
+                  ? RangeQuery.withUpperBound(to)
+                  : to == null ? RangeQuery.withLowerBound(from) : RangeQuery.withRange(from, to);
+      List<KeyValue<K, V>> rows = new ArrayList<>();
+      for (QueryResult<KeyValueIterator<K, V>> result :
+          query(target, query, Optional.empty()).values()) {
+        try (KeyValueIterator<K, V> iterator = result.getResult()) {
+          iterator.forEachRemaining(rows::add);
+        }
+      }
+      return new Answer<>(target.version(), rows);
+    }
+
+    /**
+     * The windows of {@code key} in a windowed or session table that start (for sessions: end or
+     * start) between {@code from} and {@code to}, inclusive, oldest first.
+     *
+     * @throws IllegalArgumentException if {@code from} is after {@code to}
+     * @throws KeyElsewhereException if another instance holds the key
+     * @throws StoreNotReadyException if the store cannot answer yet
+     * @throws UnknownTableException as for {@link #get}
+     */
+    public Answer<List<WindowValue<V>>> windows(K key, Instant from, Instant to) {
+      Objects.requireNonNull(key, "key");
+      Objects.requireNonNull(from, "from");
+      Objects.requireNonNull(to, "to");
+      if (from.isAfter(to)) {
+        throw new IllegalArgumentException(
+            "Invalid time range: from " + from + " is after to " + to + "; swap them");
+      }
+      Target target = target();
+      if (target.served().table().shape() == ServingTable.Shape.KEY_VALUE) {
+        throw wrongShape(target, "read windows");
+      }
+      KeyLocation location = requireLocal(target, key);
+      List<WindowValue<V>> windows = new ArrayList<>();
+      if (target.served().table().shape() == ServingTable.Shape.SESSION) {
+        sessions(target, location, key, from, to, windows);
+        return new Answer<>(target.version(), windows);
+      }
+      Duration size = Objects.requireNonNull(target.served().windowSize());
+      for (QueryResult<WindowStoreIterator<V>> result :
+          query(
+                  target,
+                  WindowKeyQuery.<K, V>withKeyAndWindowStartRange(key, from, to),
+                  partitions(location))
+              .values()) {
+        try (WindowStoreIterator<V> iterator = result.getResult()) {
+          iterator.forEachRemaining(
+              window -> {
+                Instant start = Instant.ofEpochMilli(window.key);
+                windows.add(new WindowValue<>(start, start.plus(size), window.value));
+              });
+        }
+      }
+      return new Answer<>(target.version(), windows);
+    }
+
+    private void sessions(
+        Target target,
+        KeyLocation location,
+        K key,
+        Instant from,
+        Instant to,
+        List<WindowValue<V>> windows) {
+      // Session stores have no Interactive Queries v2 query yet; the bounded fetch keeps the
+      // caching store from walking every segment since the epoch.
+      StoreQueryParameters<ReadOnlySessionStore<K, V>> parameters =
+          StoreQueryParameters.fromNameAndType(
+              table.name(), QueryableStoreTypes.<K, V>sessionStore());
+      if (location.partition() >= 0) {
+        parameters = parameters.withPartition(location.partition());
+      }
+      try (KeyValueIterator<Windowed<K>, V> sessions =
+          target
+              .streams()
+              .store(parameters)
+              .findSessions(key, from.toEpochMilli(), to.toEpochMilli())) {
+        sessions.forEachRemaining(
+            session ->
+                windows.add(
+                    new WindowValue<>(
+                        session.key.window().startTime(),
+                        session.key.window().endTime(),
+                        session.value)));
+      } catch (InvalidStateStoreException e) {
+        throw notReady(target.version(), e.getMessage());
+      }
+    }
+
+    private Target target(ServingTable.Shape shape, String what) {
+      Target target = target();
+      if (target.served().table().shape() != shape) {
+        throw wrongShape(target, what);
+      }
+      return target;
+    }
+
+    private UnknownTableException wrongShape(Target target, String what) {
+      return new UnknownTableException(
+          "Cannot "
+              + what
+              + " of table '"
+              + table.name()
+              + "' of job '"
+              + job
+              + "': it is a "
+              + target.served().table().shape()
+              + " table");
+    }
+
+    private Target target() {
+      int number = version.orElseGet(() -> activeVersion(job));
+      JobVersion jobVersion = JobVersion.of(job, number);
+      JobTopology topology =
+          versions
+              .topology(jobVersion)
+              .orElseThrow(
+                  () ->
+                      new UnknownTableException(
+                          "Cannot query "
+                              + jobVersion
+                              + ": this instance does not have its code. Versions are numbered"
+                              + " from the registry; ask for a version this instance runs."));
+      ServedTable served =
+          topology
+              .servedTable(table.name())
+              .orElseThrow(
+                  () ->
+                      new UnknownTableException(
+                          "Job '"
+                              + job
+                              + "' has no serving table '"
+                              + table.name()
+                              + "' in v"
+                              + number
+                              + "; its tables are "
+                              + topology.servedTables().stream().map(ServedTable::name).toList()));
+      KafkaStreams streams =
+          versions
+              .streams(jobVersion)
+              .orElseThrow(
+                  () ->
+                      new StoreNotReadyException(
+                          jobVersion + " does not run on this instance now", RETRY_AFTER));
+      if (streams.state() != KafkaStreams.State.RUNNING
+          && streams.state() != KafkaStreams.State.REBALANCING) {
+        throw notReady(jobVersion, "it is " + streams.state());
+      }
+      return new Target(jobVersion, served, streams);
+    }
+
+    private KeyLocation locate(Target target, K key) {
+      KeyQueryMetadata metadata =
+          target
+              .streams()
+              .queryMetadataForKey(table.name(), key, table.keys().serde().serializer());
+      if (metadata == null || metadata == KeyQueryMetadata.NOT_AVAILABLE) {
+        throw notReady(target.version(), "its partitions are being assigned");
+      }
+      Optional<HostInfo> active =
+          metadata.activeHost().equals(HostInfo.unavailable())
+              ? Optional.empty()
+              : Optional.of(metadata.activeHost());
+      boolean local = active.isEmpty() || active.equals(versions.localHost());
+      return new KeyLocation(
+          target.version(), metadata.partition(), active, metadata.standbyHosts(), local);
+    }
+
+    private KeyLocation requireLocal(Target target, K key) {
+      KeyLocation location = locate(target, key);
+      if (!location.local()) {
+        throw new KeyElsewhereException(
+            "Key '"
+                + key
+                + "' of table '"
+                + table.name()
+                + "' ("
+                + target.version()
+                + ") lives on "
+                + location.activeHost().map(HostInfo::toString).orElse("another instance"),
+            location);
+      }
+      return location;
+    }
+
+    private Optional<Integer> partitions(KeyLocation location) {
+      return location.partition() >= 0 ? Optional.of(location.partition()) : Optional.empty();
+    }
+
+    private <R> Map<Integer, QueryResult<R>> query(
+        Target target, Query<R> query, Optional<Integer> partition) {
+      StateQueryRequest<R> request =
+          StateQueryRequest.inStore(table.name()).withQuery(query).requireActive();
+      if (partition.isPresent()) {
+        request = request.withPartitions(Set.of(partition.get()));
+      }
+      StateQueryResult<R> result = target.streams().query(request);
+      Map<Integer, QueryResult<R>> partitions = result.getPartitionResults();
+      if (partition.isPresent() && !partitions.containsKey(partition.get())) {
+        throw notReady(target.version(), "partition " + partition.get() + " is not active here");
+      }
+      for (Map.Entry<Integer, QueryResult<R>> entry : partitions.entrySet()) {
+        QueryResult<R> answer = entry.getValue();
+        if (answer.isFailure()) {
+          throw failure(target, entry.getKey(), answer);
+        }
+      }
+      return partitions;
+    }
+
+    private RuntimeException failure(Target target, int partition, QueryResult<?> answer) {
+      FailureReason reason = answer.getFailureReason();
+      String why = "partition " + partition + ": " + reason + ", " + answer.getFailureMessage();
+      return switch (reason) {
+        case NOT_ACTIVE, NOT_PRESENT, NOT_UP_TO_BOUND -> notReady(target.version(), why);
+        case DOES_NOT_EXIST, UNKNOWN_QUERY_TYPE ->
+            new UnknownTableException(
+                "Table '" + table.name() + "' of " + target.version() + " cannot answer: " + why);
+        default ->
+            new IllegalStateException(
+                "Table '" + table.name() + "' of " + target.version() + " failed: " + why);
+      };
+    }
+
+    private StoreNotReadyException notReady(JobVersion jobVersion, @Nullable String why) {
+      return new StoreNotReadyException(
+          "Table '" + table.name() + "' of " + jobVersion + " is not ready: " + why, RETRY_AFTER);
+    }
+  }
+
+  private int activeVersion(String job) {
+    OptionalInt active = versions.activeVersion(job);
+    if (active.isEmpty()) {
+      throw new UnknownTableException(
+          "Job '"
+              + job
+              + "' has no active version"
+              + (versions.jobs().contains(job)
+                  ? ": start its first version"
+                  : "; the jobs here are " + new TreeSet<>(versions.jobs())));
+    }
+    return active.getAsInt();
+  }
+
+  private record Target(JobVersion version, ServedTable served, KafkaStreams streams) {}
+}

@@ -1,0 +1,156 @@
+package dev.kappa.reprocessing;
+
+import dev.kappa.reprocessing.SiteReadings.Reading;
+import dev.kappa.reprocessing.SiteReadings.Total;
+import dev.kappa.serde.JsonSerde;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Produces sensor readings to the source topic as a live producer would, in order of event time
+ * with up to 5 s of disorder (inside the 30 s grace), and keeps the totals each version of {@link
+ * SiteReadings} must compute, independently of the job. One reading in 500 is invalid.
+ */
+final class Workload implements AutoCloseable {
+
+  static final Instant START = Instant.parse("2026-11-23T08:00:00Z");
+  private static final int SENSORS = 40;
+  private static final int SITES = 5;
+
+  private final KafkaProducer<String, Reading> producer;
+  private final Random random = new Random(42);
+  private final Duration step;
+  private final AtomicLong produced = new AtomicLong();
+  private final Map<String, Map<Instant, Total>> allBySite = new ConcurrentHashMap<>();
+  private final Map<String, Map<Instant, Total>> largeBySite = new ConcurrentHashMap<>();
+  private final Map<String, Total> allBySensor = new ConcurrentHashMap<>();
+  private final Map<String, Total> largeBySensor = new ConcurrentHashMap<>();
+  private volatile boolean stopped;
+
+  /** A workload whose event time advances {@code step} per reading. */
+  Workload(String bootstrapServers, Duration step) {
+    this.step = step;
+    this.producer =
+        new KafkaProducer<>(
+            Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                ProducerConfig.LINGER_MS_CONFIG,
+                5),
+            new StringSerializer(),
+            JsonSerde.of(Reading.class));
+  }
+
+  static String site(int number) {
+    return "site-" + number;
+  }
+
+  static int sites() {
+    return SITES;
+  }
+
+  /** Produces {@code count} readings as fast as the producer takes them. */
+  void produce(long count) {
+    for (long i = 0; i < count; i++) {
+      produceOne();
+    }
+    producer.flush();
+  }
+
+  /** Produces about {@code perSecond} readings a second until {@link #stop()}. */
+  void produceLive(int perSecond) {
+    long started = System.nanoTime();
+    long sent = 0;
+    while (!stopped) {
+      long due = (System.nanoTime() - started) * perSecond / 1_000_000_000L;
+      while (sent < due && !stopped) {
+        produceOne();
+        sent++;
+      }
+      producer.flush();
+      try {
+        Thread.sleep(10); // pacing a producer loop, not waiting for a condition
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+    producer.flush();
+  }
+
+  void stop() {
+    stopped = true;
+  }
+
+  long produced() {
+    return produced.get();
+  }
+
+  private void produceOne() {
+    long index = produced.getAndIncrement();
+    String sensor = "sensor-" + random.nextInt(SENSORS);
+    String site = site(Math.floorMod(sensor.hashCode(), SITES));
+    Instant time = START.plus(step.multipliedBy(index)).minusMillis(random.nextInt(5000));
+    long bytes = index % 500 == 499 ? -1 : random.nextInt(1000);
+    Reading reading = new Reading(sensor, site, bytes, time);
+    producer.send(
+        new ProducerRecord<>(
+            SiteReadings.READINGS.topic(), null, time.toEpochMilli(), sensor, reading));
+    if (bytes < 0) {
+      return;
+    }
+    Instant window = Instant.ofEpochMilli(time.toEpochMilli() - time.toEpochMilli() % 60_000);
+    add(allBySite, allBySensor, site, window, reading);
+    if (bytes >= SiteReadings.LARGE) {
+      add(largeBySite, largeBySensor, site, window, reading);
+    }
+  }
+
+  private static void add(
+      Map<String, Map<Instant, Total>> bySite,
+      Map<String, Total> bySensor,
+      String site,
+      Instant window,
+      Reading reading) {
+    bySite
+        .computeIfAbsent(site, s -> new ConcurrentHashMap<>())
+        .merge(
+            window,
+            Total.NONE.add(reading),
+            (a, b) -> new Total(a.count() + b.count(), a.bytes() + b.bytes()));
+    bySensor.merge(
+        reading.sensor(),
+        Total.NONE.add(reading),
+        (a, b) -> new Total(a.count() + b.count(), a.bytes() + b.bytes()));
+  }
+
+  /** The expected windows of {@code site}, by start, counting every reading or only large ones. */
+  Map<Instant, Total> expectedWindows(String site, boolean onlyLarge) {
+    return new TreeMap<>((onlyLarge ? largeBySite : allBySite).getOrDefault(site, Map.of()));
+  }
+
+  /** The expected total of {@code sensor}. */
+  Total expectedTotal(String sensor, boolean onlyLarge) {
+    return (onlyLarge ? largeBySensor : allBySensor).getOrDefault(sensor, Total.NONE);
+  }
+
+  /** The sensors that produced a reading. */
+  java.util.Set<String> sensors() {
+    return new java.util.TreeSet<>(allBySensor.keySet());
+  }
+
+  @Override
+  public void close() {
+    stop();
+    producer.close();
+  }
+}
