@@ -77,10 +77,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Each version runs as its own Kafka Streams instance with its own application id, consumer
  * group and state directory, all under the one RocksDB memory budget of the {@link JobConfig}.
- * While a version replays, its consumer releases source records in about the order they were
- * appended (see {@link ReplaySettings#maxEventTimeSkew()}), so that it drops no record as late that
- * live processing kept. Replay progress is published over JMX as {@code
- * kappa:type=kappa-replay-metrics,job=..,version=..,instance=..}. Thread-safe.
+ * While a version replays, it runs only on the instance that started it, and its consumer releases
+ * source records in about the order they were appended (see {@link
+ * ReplaySettings#maxEventTimeSkew()}), so that it drops no record as late that live processing
+ * kept; the other instances start it once it has caught up. Replay progress is published over JMX
+ * as {@code kappa:type=kappa-replay-metrics,job=..,version=..,instance=..}. Thread-safe.
  */
 public final class JobHost implements AutoCloseable, ServingVersions {
 
@@ -113,7 +114,7 @@ public final class JobHost implements AutoCloseable, ServingVersions {
         builder.instance != null
             ? builder.instance
             : localHost()
-                .map(HostInfo::toString)
+                .map(host -> host.host() + ":" + host.port())
                 .orElse("kappa-" + UUID.randomUUID().toString().substring(0, 8));
     this.lifecycle = Executors.newSingleThreadExecutor(named("kappa-host-lifecycle-" + instance));
     this.checker =
@@ -199,12 +200,13 @@ public final class JobHost implements AutoCloseable, ServingVersions {
     return plan;
   }
 
-  private static RegistryCommand started(JobVersion version, StartOptions options) {
+  private RegistryCommand started(JobVersion version, StartOptions options) {
     return new RegistryCommand.Started(
         version.job(),
         version.number(),
         options.acceptPartialHistory(),
-        options.swapWhenCaughtUp());
+        options.swapWhenCaughtUp(),
+        instance);
   }
 
   /**
@@ -398,10 +400,22 @@ public final class JobHost implements AutoCloseable, ServingVersions {
         if (runtime != null) {
           stop(runtime, true);
         }
-      } else if (runtime == null) {
+      } else if (runtime == null && replaysHereOrCaughtUp(state)) {
         startHere(version);
       }
     }
+  }
+
+  /**
+   * A version replays on the instance that started it, alone, so that one paced consumer reads
+   * every source partition: paced consumers on several instances would not bound the skew between
+   * their partitions. The other instances start it once it has caught up; Kafka Streams then moves
+   * tasks to them as they restore.
+   */
+  private boolean replaysHereOrCaughtUp(VersionState state) {
+    return state.status() != VersionStatus.REPLAYING
+        || state.replayer() == null
+        || state.replayer().equals(instance);
   }
 
   private void startHere(JobVersion version) {

@@ -12,8 +12,9 @@ import java.util.Objects;
  *       record of every other source partition being replayed, so records are processed in about
  *       the order they were appended, as they were live. Keep it well below the grace period of the
  *       job's windows.
- *   <li>{@code catchUpLag} (100 records): a version has caught up when the lag of its consumer
- *       group is at most this on every partition it reads (sources and repartition topics),
+ *   <li>{@code catchUpLag} (1,000 records): a version has caught up when the lag of its consumer
+ *       group is at most this on every partition it reads (sources and repartition topics): a
+ *       version under steady load always lags by the records of a commit interval or two,
  *   <li>{@code settlingPeriod} (3 s): ... and its stores are restored, and both have held for this
  *       long;
  *   <li>{@code checkInterval} (500 ms): how often progress is measured.
@@ -46,10 +47,10 @@ public final class ReplaySettings {
     }
   }
 
-  /** 1 s skew, 100 records of lag, 3 s settling, a check every 500 ms. */
+  /** 1 s skew, 1,000 records of lag, 3 s settling, a check every 500 ms. */
   public static ReplaySettings defaults() {
     return new ReplaySettings(
-        Duration.ofSeconds(1), 100, Duration.ofSeconds(3), Duration.ofMillis(500));
+        Duration.ofSeconds(1), 1_000, Duration.ofSeconds(3), Duration.ofMillis(500));
   }
 
   /** The bound on the log-time skew across the source partitions being replayed. */

@@ -15,6 +15,7 @@ import dev.kappa.reprocessing.registry.VersionStatus;
 import dev.kappa.reprocessing.replay.ReplayPlan;
 import dev.kappa.reprocessing.replay.ReplayProgress;
 import dev.kappa.topology.runtime.JobConfig;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,6 +29,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
+import javax.management.ObjectName;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.GroupListing;
@@ -135,6 +137,15 @@ class ReprocessingLoopIT {
       assertThat(seen).anyMatch(progress -> progress.recordsPerSecond() > 0);
       assertThat(seen).allMatch(progress -> progress.lateDropped() == 0);
       assertThat(seen.get(seen.size() - 1).partitions()).hasSize(3);
+      // The same progress is published as metrics.
+      ObjectName v2Metrics =
+          new ObjectName(
+              "kappa:type=kappa-replay-metrics,job=sites,version=2,instance=\"localhost:7001\"");
+      assertThat(
+              (Double)
+                  ManagementFactory.getPlatformMBeanServer()
+                      .getAttribute(v2Metrics, "replayed-records"))
+          .isEqualTo((double) seen.get(seen.size() - 1).replayed());
 
       // Swap: both instances serve v2, within a time we measure.
       long swapStarted = System.nanoTime();
@@ -217,13 +228,9 @@ class ReprocessingLoopIT {
         .orElse(false);
   }
 
+  /** The version whose store {@code host} answers a query of {@code site} from, wherever it is. */
   private static JobVersion servedBy(JobHost host, String site, Optional<Integer> version) {
-    return onEither(
-            List.of(host),
-            h ->
-                view(h, version)
-                    .windows(site, Workload.START, Workload.START.plus(Duration.ofDays(1))))
-        .version();
+    return view(host, version).locate(site).version();
   }
 
   private static dev.kappa.reprocessing.query.TableQueries.TableView<String, Total> view(

@@ -32,6 +32,7 @@ import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlySessionStore;
+import org.apache.kafka.streams.state.ValueAndTimestamp;
 import org.apache.kafka.streams.state.WindowStoreIterator;
 import org.jspecify.annotations.Nullable;
 
@@ -176,21 +177,29 @@ public final class TableQueries {
         return new Answer<>(target.version(), windows);
       }
       Duration size = Objects.requireNonNull(target.served().windowSize());
-      for (QueryResult<WindowStoreIterator<V>> result :
+      // On a timestamped window store (which every windowed aggregation has), Kafka Streams 4.3
+      // answers a WindowKeyQuery with ValueAndTimestamp<V>, not the V of its signature.
+      for (QueryResult<WindowStoreIterator<Object>> result :
           query(
                   target,
-                  WindowKeyQuery.<K, V>withKeyAndWindowStartRange(key, from, to),
+                  WindowKeyQuery.<K, Object>withKeyAndWindowStartRange(key, from, to),
                   partitions(location))
               .values()) {
-        try (WindowStoreIterator<V> iterator = result.getResult()) {
+        try (WindowStoreIterator<Object> iterator = result.getResult()) {
           iterator.forEachRemaining(
               window -> {
                 Instant start = Instant.ofEpochMilli(window.key);
-                windows.add(new WindowValue<>(start, start.plus(size), window.value));
+                windows.add(new WindowValue<>(start, start.plus(size), value(window.value)));
               });
         }
       }
       return new Answer<>(target.version(), windows);
+    }
+
+    @SuppressWarnings("unchecked") // the table's value type, as the store was built with it
+    private V value(Object stored) {
+      return (V)
+          (stored instanceof ValueAndTimestamp<?> timestamped ? timestamped.value() : stored);
     }
 
     private void sessions(
@@ -288,6 +297,11 @@ public final class TableQueries {
     }
 
     private KeyLocation locate(Target target, K key) {
+      if (versions.localHost().isEmpty()) {
+        // Without an application.server, Kafka Streams publishes no metadata: an instance that
+        // advertises no address cannot be routed to, so it answers from the partitions it holds.
+        return new KeyLocation(target.version(), -1, Optional.empty(), Set.of(), true);
+      }
       KeyQueryMetadata metadata =
           target
               .streams()

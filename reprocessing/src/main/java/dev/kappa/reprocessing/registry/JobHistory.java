@@ -132,7 +132,8 @@ public final class JobHistory {
               JobVersion.of(job, started.version()),
               VersionStatus.REPLAYING,
               started.partialHistory(),
-              started.swapWhenCaughtUp()));
+              started.swapWhenCaughtUp(),
+              started.replayer()));
       return new JobHistory(
           job, nextSequence, next, active == null ? started.version() : active, previous);
     } else if (command instanceof CaughtUp caughtUp) {

@@ -61,7 +61,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * try (Registry registry = Registry.open("localhost:9092", Map.of(), Registry.DEFAULT_TOPIC, "host-a")) {
- *     registry.submit(new RegistryCommand.Started("network-usage", 2, false, false));
+ *     registry.submit(new RegistryCommand.Started("network-usage", 2, false, false, "host-a"));
  *     registry.history("network-usage").active();
  * }
  * }</pre>

@@ -3,6 +3,7 @@ package dev.kappa.reprocessing.registry;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import dev.kappa.reprocessing.JobVersion;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A change to the versions of a job, as the registry records it. Every instance folds the same
@@ -30,8 +31,16 @@ public sealed interface RegistryCommand {
    * @param partialHistory whether the caller accepted sources whose history no longer reaches back
    *     to the beginning
    * @param swapWhenCaughtUp whether the version becomes active by itself when it has caught up
+   * @param replayer the instance that runs the version until it has caught up (the others start it
+   *     then), so that one consumer paces every source partition of the replay; null for every
+   *     instance at once
    */
-  record Started(String job, int version, boolean partialHistory, boolean swapWhenCaughtUp)
+  record Started(
+      String job,
+      int version,
+      boolean partialHistory,
+      boolean swapWhenCaughtUp,
+      @Nullable String replayer)
       implements RegistryCommand {
     public Started {
       JobVersion.of(job, version);

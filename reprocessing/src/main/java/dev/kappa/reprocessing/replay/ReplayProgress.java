@@ -67,6 +67,12 @@ public record ReplayProgress(
 
   @Override
   public String toString() {
+    if (reachedTarget() && !caughtUp) {
+      return String.format(
+          "%s: replayed all %,d records; catching up with what arrived since: lag %,d, %,d dropped"
+              + " as late",
+          version, target, inputLag, lateDropped);
+    }
     return String.format(
         "%s: %,d of %,d records (%.1f%%), %,.0f/s, %s, lag %,d, %,d dropped as late%s",
         version,

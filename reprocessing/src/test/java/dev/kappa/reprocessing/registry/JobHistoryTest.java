@@ -23,7 +23,7 @@ class JobHistoryTest {
   }
 
   private static Started start(int version) {
-    return new Started(JOB, version, false, false);
+    return new Started(JOB, version, false, false, "a");
   }
 
   @Test

@@ -42,11 +42,11 @@ class RegistryIT {
     String topic = newTopic();
     JobHistory before;
     try (Registry registry = open(topic, "a")) {
-      registry.submit(new Started("sites", 1, false, false));
-      registry.submit(new Started("sites", 2, false, true));
+      registry.submit(new Started("sites", 1, false, false, "a"));
+      registry.submit(new Started("sites", 2, false, true, "a"));
       registry.submit(new CaughtUp("sites", 2));
       before = registry.submit(new Swapped("sites", 1, 2, false));
-      registry.submit(new Started("other", 1, false, false));
+      registry.submit(new Started("other", 1, false, false, "a"));
     }
 
     try (Registry restarted = open(topic, "b")) {
@@ -64,14 +64,15 @@ class RegistryIT {
     String topic = newTopic();
     try (Registry a = open(topic, "a");
         Registry b = open(topic, "b")) {
-      a.submit(new Started("sites", 1, false, false));
+      a.submit(new Started("sites", 1, false, false, "a"));
       await().until(() -> b.history("sites").sequence() == 1);
 
       // Both instances start v2 at the same moment: one wins, the other is refused with a reason.
       ExecutorService threads = Executors.newFixedThreadPool(2);
       List<Future<JobHistory>> results = new ArrayList<>();
       for (Registry registry : List.of(a, b)) {
-        Callable<JobHistory> start = () -> registry.submit(new Started("sites", 2, false, false));
+        Callable<JobHistory> start =
+            () -> registry.submit(new Started("sites", 2, false, false, "a"));
         results.add(threads.submit(start));
       }
       int refused = 0;
@@ -101,7 +102,7 @@ class RegistryIT {
   void shouldSkipMalformedAndUnknownRecordsWithTheirOffsets() {
     String topic = newTopic();
     try (Registry registry = open(topic, "a")) {
-      registry.submit(new Started("sites", 1, false, false));
+      registry.submit(new Started("sites", 1, false, false, "a"));
       JobHistory before = registry.history("sites");
       try (KafkaProducer<byte[], byte[]> producer =
           new KafkaProducer<>(
@@ -125,7 +126,8 @@ class RegistryIT {
           .contains("paused");
       assertThat(registry.history("sites")).isEqualTo(before);
       // The registry goes on: the next command is folded.
-      assertThat(registry.submit(new Started("sites", 2, false, false)).sequence()).isEqualTo(2);
+      assertThat(registry.submit(new Started("sites", 2, false, false, "a")).sequence())
+          .isEqualTo(2);
     }
   }
 

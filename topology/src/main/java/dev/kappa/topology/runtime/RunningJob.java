@@ -4,6 +4,8 @@ import dev.kappa.topology.JobTopology;
 import dev.kappa.topology.KappaException;
 import dev.kappa.topology.deadletter.DeadLetterMetrics;
 import dev.kappa.topology.internal.StreamsMetricSums;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +25,7 @@ import org.apache.kafka.common.metrics.KafkaMetricsContext;
 import org.apache.kafka.common.metrics.MetricConfig;
 import org.apache.kafka.common.metrics.Metrics;
 import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaClientSupplier;
 import org.apache.kafka.streams.KafkaStreams;
@@ -59,6 +62,7 @@ public final class RunningJob implements AutoCloseable {
 
   private final JobTopology topology;
   private final KafkaStreams streams;
+  private final Path stateDirectory;
   private final DeadLetterMetrics deadLetters;
   private final Metrics metrics;
   private final CountDownLatch settled = new CountDownLatch(1);
@@ -72,6 +76,10 @@ public final class RunningJob implements AutoCloseable {
     Properties properties = new Properties();
     properties.putAll(streamsConfig);
     this.streams = new KafkaStreams(topology.topology(), properties, clients);
+    this.stateDirectory =
+        Path.of(
+            String.valueOf(properties.get(StreamsConfig.STATE_DIR_CONFIG)),
+            topology.applicationId());
     this.metrics = publishMetrics(topology, deadLetters);
     streams.setGlobalStateRestoreListener(restoring);
     streams.setStateListener(
@@ -244,13 +252,24 @@ public final class RunningJob implements AutoCloseable {
   }
 
   /**
-   * Stops the instance as {@link #close()} does, then deletes its local state directory (Kafka
-   * Streams' {@link KafkaStreams#cleanUp()}): for a deployment that is retired and will not run
-   * here again.
+   * Stops the instance as {@link #close()} does, then deletes its local state directory, {@code
+   * <state.dir>/<application.id>} (after Kafka Streams' {@link KafkaStreams#cleanUp()}): for a
+   * deployment that is retired and will not run here again.
    */
   public void closeAndDeleteState() {
     close();
-    streams.cleanUp();
+    try {
+      streams.cleanUp();
+      // cleanUp leaves the directory itself when files it does not own remain (its process id).
+      Utils.delete(stateDirectory.toFile());
+    } catch (IllegalStateException | IOException e) {
+      log.warn(
+          "Cannot delete the local state of job '{}' ({}) in {}",
+          topology.job().name(),
+          topology.applicationId(),
+          stateDirectory,
+          e);
+    }
   }
 
   private static Metrics publishMetrics(JobTopology topology, DeadLetterMetrics deadLetters) {
