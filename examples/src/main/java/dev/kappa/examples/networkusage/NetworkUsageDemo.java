@@ -4,7 +4,21 @@ import dev.kappa.embedded.EmbeddedKafka;
 import dev.kappa.examples.networkusage.UsageGenerator.GeneratedRecord;
 import dev.kappa.examples.networkusage.UsageGenerator.Mix;
 import dev.kappa.examples.networkusage.UsageGenerator.Shape;
-import dev.kappa.topology.JobTopology;
+import dev.kappa.reprocessing.JobHost;
+import dev.kappa.reprocessing.JobHost.Retirement;
+import dev.kappa.reprocessing.JobVersion;
+import dev.kappa.reprocessing.ReplaySettings;
+import dev.kappa.reprocessing.StartOptions;
+import dev.kappa.reprocessing.query.Answer;
+import dev.kappa.reprocessing.query.KeyElsewhereException;
+import dev.kappa.reprocessing.query.StoreNotReadyException;
+import dev.kappa.reprocessing.query.WindowValue;
+import dev.kappa.reprocessing.registry.JobHistory;
+import dev.kappa.reprocessing.registry.VersionState;
+import dev.kappa.reprocessing.registry.VersionStatus;
+import dev.kappa.reprocessing.replay.ReplayPlan;
+import dev.kappa.topology.KappaException;
+import dev.kappa.topology.ServingTable;
 import dev.kappa.topology.runtime.JobConfig;
 import dev.kappa.topology.runtime.RunningJob;
 import java.io.PrintStream;
@@ -15,13 +29,18 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -30,41 +49,58 @@ import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.Utils;
-import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.StoreQueryParameters;
-import org.apache.kafka.streams.errors.InvalidStateStoreException;
-import org.apache.kafka.streams.kstream.Windowed;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.QueryableStoreTypes;
-import org.apache.kafka.streams.state.ReadOnlyWindowStore;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The demo: runs the {@link NetworkUsageJob} on generated readings and prints the latest window of
- * every agent every few seconds.
+ * The demo: the whole reprocessing loop of the {@link NetworkUsageJob} on generated readings, on
+ * one {@link JobHost}.
+ *
+ * <ol>
+ *   <li>It runs v1 of the job and prints the latest window of every agent every 5 seconds, read by
+ *       table name through the host's queries, which answer from the active version.
+ *   <li>After {@code --reprocess-after} seconds it starts v2 ({@link NetworkUsageJob#v2()}, which
+ *       leaves out the keep-alives of idle devices). v2 replays the log from its beginning beside
+ *       v1, which keeps serving; the demo prints v2's replay progress every 2 seconds.
+ *   <li>When the registry lists v2 as caught up, it swaps to v2: the same queries now answer from
+ *       v2, printed beside v1's values for the last full minute (half the readings).
+ *   <li>5 seconds later it retires v1 and prints what that deleted. v2 goes on serving.
+ * </ol>
  *
  * <p>With no {@code --bootstrap-servers} it starts a single-node Kafka in this JVM. It creates the
  * topics (infinite retention on the sources, so that the log can be replayed), produces readings at
- * {@code --rate} per second with the current time as event time, and runs the job. Ctrl-C stops
- * everything cleanly.
+ * {@code --rate} per second with the current time as event time, and runs until {@code --seconds}
+ * have passed or Ctrl-C, which stops everything cleanly. On an existing cluster, the job must be
+ * new to its registry.
  *
  * <pre>
- * ./demo                                   # embedded Kafka, 2,000 readings/s
- * ./demo --rate 10000 --seconds 60         # faster, for one minute
+ * ./demo                                   # embedded Kafka, 2,000 readings/s, v2 after 20 s
+ * ./demo --rate 10000 --seconds 90         # faster, for a minute and a half
+ * ./demo --reprocess-after 60              # a longer history for v2 to replay
  * ./demo --bootstrap-servers broker:9092   # an existing cluster
  * </pre>
  *
- * Expected output, every 5 seconds:
+ * Expected output (abridged):
  *
  * <pre>
- * network-usage at 10:01:05 UTC: generated 2000/s, processed 1996/s, dead letters 3, dropped 3
- * agent    window (UTC)        bytes     readings
- * a-00     10:00:00-10:01:00   4.2 MB    6012
+ * Running job 'network-usage' v1 (application id 'network-usage-v1'); producing 2000 readings/s ...
+ *
+ * network-usage at 10:00:15 UTC: generated 2000/s; v1 processed 2001/s, 3 dead letters, 0 late
+ * answers from 'network-usage' v1
+ * agent    window (UTC)             bytes  readings
+ * a-00     10:00:00-10:01:00      97.2 MB      1437
  * ...
- * network  10:00:00-10:01:00   42.1 MB   60118
+ * Started 'network-usage' v2 (application id 'network-usage-v2'): it replays 40,148 records ...
+ * 'network-usage' v2: 22,137 of 40,148 records (55.1%), 4,737/s, about 3 s left, lag 44,963, ...
+ *
+ * 'network-usage' v2 has caught up. Swapped job 'network-usage' to v2: ...
+ * answers from 'network-usage' v2, with v1 beside it until it is retired, in the last full minute
+ * agent    window (UTC)             bytes  readings    v1 bytes v1 readings
+ * a-00     10:00:00-10:01:00     272.8 MB      2051    273.2 MB        4079
+ * ...
+ * Retired 'network-usage' v1: stopped it, deleted its local state, its consumer group
+ * 'network-usage-v1' and 11 topics: ...
  * </pre>
  */
 public final class NetworkUsageDemo {
@@ -72,7 +108,20 @@ public final class NetworkUsageDemo {
   private static final Logger log = LoggerFactory.getLogger(NetworkUsageDemo.class);
   private static final DateTimeFormatter TIME =
       DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
+  private static final String JOB = NetworkUsageJob.NAME;
+  private static final JobVersion V1 = JobVersion.of(JOB, 1);
+  private static final JobVersion V2 = JobVersion.of(JOB, 2);
   private static final Duration REPORT_EVERY = Duration.ofSeconds(5);
+  private static final Duration PROGRESS_EVERY = Duration.ofSeconds(2);
+
+  /** How long the demo shows v2's answers beside v1's before it retires v1. */
+  private static final Duration RETIRE_AFTER_SWAP = Duration.ofSeconds(5);
+
+  /** How far back a report looks for the latest window of a key. */
+  private static final Duration RECENT = Duration.ofMinutes(3);
+
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+  private static final Duration RETIRE_TIMEOUT = Duration.ofSeconds(90);
 
   private final Options options;
   private final PrintStream out;
@@ -116,6 +165,12 @@ public final class NetworkUsageDemo {
     Runtime.getRuntime().addShutdownHook(shutdown);
     try {
       runUntilStopped();
+    } catch (RuntimeException | InterruptedException e) {
+      if (!stopping) {
+        throw e;
+      }
+      // Ctrl-C during start-up interrupts whatever the main thread waited for.
+      log.info("Stopped while starting: {}", e.toString());
     } finally {
       stopped.countDown();
       if (!stopping) {
@@ -137,20 +192,45 @@ public final class NetworkUsageDemo {
             bootstrap, kafka.startupTime().toMillis());
       }
       createTopics(bootstrap);
-      JobTopology topology = NetworkUsageJob.job().topology();
       JobConfig config = JobConfig.builder(bootstrap).stateDirectory(stateDir).build();
-      try (RunningJob job = RunningJob.start(topology, config);
+      try (JobHost host =
+              JobHost.builder(config)
+                  .version(V1.number(), NetworkUsageJob.job())
+                  .version(V2.number(), NetworkUsageJob.v2())
+                  .settings(replaySettings())
+                  .start();
           KafkaProducer<String, byte[]> producer = producer(bootstrap)) {
-        job.awaitRunning(Duration.ofSeconds(60));
-        out.printf(
-            "Running job '%s' (application id '%s'); producing %d readings/s of %d customers. Ctrl-C stops.%n",
-            topology.job().name(),
-            topology.applicationId(),
-            options.rate,
-            options.shape.customers());
-        produceAndReport(job, producer);
+        try {
+          JobHistory history = host.history(JOB);
+          if (!history.versions().isEmpty()) {
+            out.printf(
+                "The registry of %s already lists versions of job '%s' (%s), and the demo starts"
+                    + " from v1. Run it on a cluster where the job is new, or on its own embedded"
+                    + " Kafka (no --bootstrap-servers).%n",
+                bootstrap, JOB, history);
+            return;
+          }
+          host.startVersion(JOB, V1.number(), StartOptions.defaults());
+          if (awaitRunning(host, V1).isEmpty()) {
+            return;
+          }
+          out.printf(
+              "Running job '%s' v1 (application id '%s'); producing %d readings/s of %d customers;"
+                  + " v2 replays the log after %d s. Ctrl-C stops.%n",
+              JOB,
+              V1.applicationId(),
+              options.rate,
+              options.shape.customers(),
+              options.reprocessAfter.toSeconds());
+          produceAndReport(host, producer);
+        } finally {
+          // The host and the producer close after this: clear Ctrl-C's interrupt, as below.
+          Thread.interrupted();
+        }
       }
     } finally {
+      // Ctrl-C interrupts the main thread; closing must still wait for the versions and the broker.
+      Thread.interrupted();
       if (kafka != null) {
         kafka.close();
       }
@@ -159,7 +239,36 @@ public final class NetworkUsageDemo {
     }
   }
 
-  private void produceAndReport(RunningJob job, KafkaProducer<String, byte[]> producer) {
+  /**
+   * A version is caught up when it is within about a second of the live input on every partition,
+   * so that the loop also completes at a high {@code --rate}.
+   */
+  private ReplaySettings replaySettings() {
+    ReplaySettings defaults = ReplaySettings.defaults();
+    return defaults.withCatchUpLag(
+        Math.max(defaults.catchUpLag(), options.rate / options.partitions));
+  }
+
+  /** Waits until the host runs {@code version}; empty if the demo is stopped meanwhile. */
+  private Optional<RunningJob> awaitRunning(JobHost host, JobVersion version) {
+    // The host starts a version when the registry's command reaches it, on its own thread.
+    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+    Optional<RunningJob> running = host.running(version);
+    while (running.isEmpty()) {
+      if (System.nanoTime() > deadline) {
+        throw new KappaException(
+            "The host does not run " + version + " " + START_TIMEOUT + " after it was started");
+      }
+      if (!pause(Duration.ofMillis(100))) {
+        return Optional.empty();
+      }
+      running = host.running(version);
+    }
+    running.get().awaitRunning(START_TIMEOUT);
+    return running;
+  }
+
+  private void produceAndReport(JobHost host, KafkaProducer<String, byte[]> producer) {
     UsageGenerator generator = new UsageGenerator(options.seed, options.shape, Mix.DEMO);
     long started = System.nanoTime();
     long deadline =
@@ -168,104 +277,343 @@ public final class NetworkUsageDemo {
             : started + TimeUnit.SECONDS.toNanos(options.seconds);
     long nextReport = started + REPORT_EVERY.toNanos();
     long produced = 0;
-    Report report = new Report(job, started);
-    while (!stopping && System.nanoTime() < deadline) {
-      // Keep the rate: produce what is due by now, then sleep until the next millisecond's share.
-      long due = (long) ((System.nanoTime() - started) / 1e9 * options.rate);
-      Instant now = Instant.now();
-      while (produced < due) {
-        for (GeneratedRecord record : generator.next(now)) {
-          producer.send(
-              record.toProducerRecord(),
-              (metadata, error) -> {
-                if (error != null && !stopping) {
-                  log.warn("Cannot produce a reading: {}", error.toString());
-                }
-              });
+    Report report = new Report(host, started);
+    ReprocessingLoop loop = new ReprocessingLoop(host, started);
+    try {
+      while (!stopping && System.nanoTime() < deadline) {
+        // Keep the rate: produce what is due by now, then sleep until the next millisecond's share.
+        long due = (long) ((System.nanoTime() - started) / 1e9 * options.rate);
+        Instant now = Instant.now();
+        while (produced < due) {
+          for (GeneratedRecord record : generator.next(now)) {
+            producer.send(
+                record.toProducerRecord(),
+                (metadata, error) -> {
+                  if (error != null && !stopping) {
+                    log.warn("Cannot produce a reading: {}", error.toString());
+                  }
+                });
+          }
+          produced++;
         }
-        produced++;
+        boolean showNow = loop.step(System.nanoTime());
+        if (showNow || System.nanoTime() >= nextReport) {
+          report.print(produced, loop.showsV1BesideV2());
+          nextReport = System.nanoTime() + REPORT_EVERY.toNanos();
+        }
+        if (!pause(Duration.ofMillis(1))) {
+          break;
+        }
       }
-      if (System.nanoTime() >= nextReport) {
-        report.print(produced);
-        nextReport += REPORT_EVERY.toNanos();
-      }
-      try {
-        Thread.sleep(1);
-      } catch (InterruptedException e) {
-        // Ctrl-C: the shutdown hook interrupts us to stop.
-        Thread.currentThread().interrupt();
-        break;
-      }
+    } finally {
+      Thread.interrupted();
+      producer.flush();
+      loop.finish();
     }
-    Thread.interrupted();
-    producer.flush();
   }
 
-  /** Prints the demo's view: rates, dead letters, and the latest window of each agent. */
-  private final class Report {
-    private final RunningJob job;
-    private long lastTime;
-    private long lastProduced;
-    private long lastConsumed;
+  /** Sleeps; false if interrupted, which is how Ctrl-C stops the demo (see the shutdown hook). */
+  private static boolean pause(Duration time) {
+    try {
+      Thread.sleep(time.toMillis());
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
 
-    Report(RunningJob job, long started) {
-      this.job = job;
-      this.lastTime = started;
+  /** The steps of the reprocessing loop, taken by the demo's main thread as they fall due. */
+  private enum Phase {
+    V1_ONLY,
+    REPLAYING,
+    SWAPPED,
+    RETIRING,
+    DONE
+  }
+
+  /** Starts v2, reports its replay, swaps to it when it has caught up, then retires v1. */
+  private final class ReprocessingLoop {
+    private final JobHost host;
+    private final long startV2At;
+    // Retiring waits for v1's stream threads to leave its group, so it runs beside the producer.
+    private final ExecutorService retirer =
+        Executors.newSingleThreadExecutor(
+            runnable -> {
+              Thread thread = new Thread(runnable, "demo-retire");
+              thread.setDaemon(true);
+              return thread;
+            });
+    private Phase phase = Phase.V1_ONLY;
+    private long nextProgress;
+    private long retireAt;
+    private @Nullable CompletableFuture<Retirement> retirement;
+
+    ReprocessingLoop(JobHost host, long started) {
+      this.host = host;
+      this.startV2At = started + options.reprocessAfter.toNanos();
     }
 
-    void print(long produced) {
+    /** Takes the next step if it is due; true if the tables should be shown now. */
+    boolean step(long now) {
+      switch (phase) {
+        case V1_ONLY -> {
+          if (now >= startV2At) {
+            startV2(now);
+          }
+        }
+        case REPLAYING -> {
+          if (caughtUp()) {
+            printProgress();
+            swap(now);
+            return phase == Phase.SWAPPED;
+          }
+          if (now >= nextProgress) {
+            printProgress();
+            nextProgress = now + PROGRESS_EVERY.toNanos();
+          }
+        }
+        case SWAPPED -> {
+          if (now >= retireAt) {
+            out.printf("%nRetiring %s ...%n", V1);
+            retirement =
+                CompletableFuture.supplyAsync(() -> host.retire(JOB, V1.number()), retirer);
+            phase = Phase.RETIRING;
+          }
+        }
+        case RETIRING -> {
+          if (retirement != null && retirement.isDone()) {
+            printRetirement(retirement);
+          }
+        }
+        case DONE -> {
+          // the loop is over; v2 serves
+        }
+      }
+      return false;
+    }
+
+    /** Whether v2 is active and v1 still runs, so that a report can show both. */
+    boolean showsV1BesideV2() {
+      return phase == Phase.SWAPPED;
+    }
+
+    /** Waits for a retirement under way, so that the host is not closed under it. */
+    void finish() {
+      if (phase == Phase.RETIRING && retirement != null) {
+        try {
+          retirement.get(RETIRE_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+          // printed below
+        }
+        if (retirement.isDone()) {
+          printRetirement(retirement);
+        }
+      }
+      retirer.shutdownNow();
+    }
+
+    private void startV2(long now) {
+      try {
+        ReplayPlan plan = host.startVersion(JOB, V2.number(), StartOptions.defaults());
+        out.printf(
+            "%nStarted %s (application id '%s'): it replays %,d records from the beginning of the"
+                + " log, beside v1, which keeps serving.%n",
+            V2, V2.applicationId(), plan.records());
+        phase = Phase.REPLAYING;
+        nextProgress = now + PROGRESS_EVERY.toNanos();
+      } catch (KappaException e) {
+        giveUp("start " + V2, e);
+      }
+    }
+
+    private boolean caughtUp() {
+      return host.history(JOB)
+          .version(V2.number())
+          .map(VersionState::status)
+          .filter(status -> status == VersionStatus.CAUGHT_UP)
+          .isPresent();
+    }
+
+    private void printProgress() {
+      out.println(
+          host.progress(V2)
+              .map(Object::toString)
+              .orElse(V2 + ": starting (no progress measured yet)"));
+    }
+
+    private void swap(long now) {
+      try {
+        host.swap(JOB, V2.number());
+        out.printf(
+            "%n%s has caught up. Swapped job '%s' to v2: the same queries now answer from v2's"
+                + " tables.%n",
+            V2, JOB);
+        phase = Phase.SWAPPED;
+        retireAt = now + RETIRE_AFTER_SWAP.toNanos();
+      } catch (KappaException e) {
+        giveUp("swap to " + V2, e);
+      }
+    }
+
+    private void printRetirement(CompletableFuture<Retirement> done) {
+      try {
+        Retirement retired = done.join();
+        out.printf(
+            "Retired %s: stopped it, deleted its local state, its consumer group '%s' and %d"
+                + " topics:%n",
+            retired.version(), retired.deletedGroup(), retired.deletedTopics().size());
+        new TreeSet<>(retired.deletedTopics()).forEach(topic -> out.println("  " + topic));
+        out.printf("%s serves on.%n", V2);
+      } catch (RuntimeException e) {
+        giveUp("retire " + V1, e.getCause() != null ? e.getCause() : e);
+      }
+      phase = Phase.DONE;
+    }
+
+    private void giveUp(String what, Throwable e) {
+      phase = Phase.DONE;
+      if (!stopping) {
+        out.printf("Cannot %s: %s%n", what, e.getMessage());
+        log.warn("Cannot {}", what, e);
+      }
+    }
+  }
+
+  /**
+   * Prints the demo's view: rates and dead letters of each running version, and the latest window
+   * of each agent and of the network in the active version.
+   */
+  private final class Report {
+    private final JobHost host;
+    private final List<String> agents = new ArrayList<>();
+    private long lastTime;
+    private long lastProduced;
+    private Map<JobVersion, Long> lastConsumed = new HashMap<>();
+
+    Report(JobHost host, long started) {
+      this.host = host;
+      this.lastTime = started;
+      for (int agent = 0; agent < options.shape.agents(); agent++) {
+        agents.add(UsageGenerator.agentId(agent));
+      }
+    }
+
+    void print(long produced, boolean besideV1) {
       long now = System.nanoTime();
       double seconds = (now - lastTime) / 1e9;
-      long consumed = job.committedPosition(NetworkUsageJob.USAGE_EVENTS.topic());
-      out.printf(
-          "%nnetwork-usage at %s UTC: generated %.0f/s, processed %.0f/s, dead letters %d, dropped %d%n",
-          TIME.format(Instant.now()),
-          (produced - lastProduced) / seconds,
-          (consumed - lastConsumed) / seconds,
-          job.deadLetters().total(),
-          job.droppedRecords());
+      StringBuilder line =
+          new StringBuilder(
+              String.format(
+                  "%nnetwork-usage at %s UTC: generated %.0f/s",
+                  TIME.format(Instant.now()), (produced - lastProduced) / seconds));
+      Map<JobVersion, Long> consumed = new HashMap<>();
+      for (JobVersion version : host.runningVersions()) {
+        host.running(version)
+            .ifPresent(
+                running -> {
+                  long position = running.committedPosition(NetworkUsageJob.USAGE_EVENTS.topic());
+                  consumed.put(version, position);
+                  Long last = lastConsumed.get(version);
+                  long deadLetters = running.deadLetters().total();
+                  line.append(
+                      String.format(
+                          "; v%d processed %s, %d dead letters, %d late",
+                          version.number(),
+                          last == null ? "-" : String.format("%.0f/s", (position - last) / seconds),
+                          deadLetters,
+                          Math.max(0, running.droppedRecords() - deadLetters)));
+                });
+      }
+      out.println(line);
       lastTime = now;
       lastProduced = produced;
       lastConsumed = consumed;
-      out.printf("%-8s %-19s %10s %9s%n", "agent", "window (UTC)", "bytes", "readings");
-      latestWindows(job.streams(), NetworkUsageJob.USAGE_BY_AGENT.name()).forEach(this::printRow);
-      latestWindows(job.streams(), NetworkUsageJob.USAGE_NETWORK.name()).forEach(this::printRow);
-    }
 
-    private void printRow(String key, KeyValue<Windowed<String>, Usage> latest) {
-      Instant start = latest.key.window().startTime();
-      Instant end = latest.key.window().endTime();
-      out.printf(
-          "%-8s %-19s %10s %9d%n",
-          key,
-          TIME.format(start) + "-" + TIME.format(end),
-          megabytes(latest.value.bytes()),
-          latest.value.readings());
-    }
-  }
-
-  /** The latest window of every key of a windowed usage table, by key. */
-  static Map<String, KeyValue<Windowed<String>, Usage>> latestWindows(
-      KafkaStreams streams, String table) {
-    Map<String, KeyValue<Windowed<String>, Usage>> latest = new TreeMap<>();
-    Instant now = Instant.now();
-    try {
-      ReadOnlyWindowStore<String, Usage> store =
-          streams.store(
-              StoreQueryParameters.fromNameAndType(table, QueryableStoreTypes.windowStore()));
-      try (KeyValueIterator<Windowed<String>, Usage> windows =
-          store.fetchAll(now.minus(Duration.ofMinutes(3)), now)) {
-        windows.forEachRemaining(
-            window ->
-                latest.merge(
-                    window.key.key(),
-                    window,
-                    (a, b) -> a.key.window().start() >= b.key.window().start() ? a : b));
+      Instant to = Instant.now();
+      Instant from = to.minus(RECENT);
+      List<String> rows = new ArrayList<>();
+      @Nullable JobVersion answeredBy = null;
+      @Nullable String notReady = null;
+      List<Map.Entry<ServingTable<String, Usage>, String>> keys = new ArrayList<>();
+      agents.forEach(agent -> keys.add(Map.entry(NetworkUsageJob.USAGE_BY_AGENT, agent)));
+      keys.add(Map.entry(NetworkUsageJob.USAGE_NETWORK, NetworkUsageJob.NETWORK));
+      for (Map.Entry<ServingTable<String, Usage>, String> key : keys) {
+        try {
+          Answer<List<WindowValue<Usage>>> answer =
+              host.queries().table(JOB, key.getKey()).windows(key.getValue(), from, to);
+          answeredBy = answer.version();
+          List<WindowValue<Usage>> windows = answer.value();
+          if (!windows.isEmpty()) {
+            WindowValue<Usage> shown = windows.get(windows.size() - 1);
+            if (besideV1) {
+              // The live minute grows while it is read, in each version at its own pace; the
+              // minute that has ended compares like with like.
+              shown = lastEnded(windows, to).orElse(shown);
+            }
+            rows.add(
+                row(key.getValue(), shown)
+                    + (besideV1 ? inV1(key.getKey(), key.getValue(), shown) : ""));
+          }
+        } catch (StoreNotReadyException e) {
+          notReady = e.getMessage();
+        } catch (KeyElsewhereException e) {
+          rows.add(String.format("%-8s %s", key.getValue(), e.getMessage()));
+        }
       }
-    } catch (InvalidStateStoreException rebalancingOrRestoring) {
-      // The store is briefly unavailable while the instance rebalances; the next report shows it.
+      if (answeredBy == null) {
+        out.println("no answers yet: " + notReady);
+        return;
+      }
+      out.println(
+          "answers from "
+              + answeredBy
+              + (besideV1
+                  ? ", with v1 beside it until it is retired, in the last full minute"
+                  : ""));
+      out.printf("%-8s %-19s %10s %9s", "agent", "window (UTC)", "bytes", "readings");
+      out.println(besideV1 ? String.format(" %11s %11s", "v1 bytes", "v1 readings") : "");
+      rows.forEach(out::println);
+      if (notReady != null) {
+        out.println("(some keys are not ready: " + notReady + ")");
+      }
     }
-    return latest;
+
+    private Optional<WindowValue<Usage>> lastEnded(List<WindowValue<Usage>> windows, Instant now) {
+      return windows.stream().filter(window -> !window.end().isAfter(now)).reduce((a, b) -> b);
+    }
+
+    /** The same window of {@code key} in v1, while v2 is active. */
+    private String inV1(ServingTable<String, Usage> table, String key, WindowValue<Usage> window) {
+      try {
+        List<WindowValue<Usage>> windows =
+            host.queries()
+                .table(JOB, table)
+                .inVersion(V1.number())
+                .windows(key, window.start(), window.start())
+                .value();
+        if (windows.isEmpty()) {
+          return "";
+        }
+        Usage usage = windows.get(0).value();
+        return String.format(" %11s %11d", megabytes(usage.bytes()), usage.readings());
+      } catch (StoreNotReadyException e) {
+        // v1 is stopping: its column stays empty.
+        return "";
+      }
+    }
+
+    private String row(String key, WindowValue<Usage> window) {
+      Usage usage = window.value();
+      return String.format(
+          "%-8s %-19s %10s %9d",
+          key,
+          TIME.format(window.start()) + "-" + TIME.format(window.end()),
+          megabytes(usage.bytes()),
+          usage.readings());
+    }
   }
 
   private static String megabytes(long bytes) {
@@ -337,11 +685,13 @@ public final class NetworkUsageDemo {
   static final class Options {
     static final String USAGE =
         "Usage: demo [--bootstrap-servers host:port] [--rate readings-per-second] [--seconds run-time]\n"
-            + "            [--customers n] [--nodes n] [--agents n] [--partitions n] [--seed n]";
+            + "            [--reprocess-after seconds] [--customers n] [--nodes n] [--agents n]\n"
+            + "            [--partitions n] [--seed n]";
 
     @Nullable String bootstrapServers;
     int rate = 2_000;
     @Nullable Long seconds;
+    Duration reprocessAfter = Duration.ofSeconds(20);
     Shape shape = Shape.of(100_000, 500, 10);
     int partitions = 3;
     long seed = 42;
@@ -361,6 +711,8 @@ public final class NetworkUsageDemo {
           case "--bootstrap-servers" -> options.bootstrapServers = value;
           case "--rate" -> options.rate = positive(name, value);
           case "--seconds" -> options.seconds = (long) positive(name, value);
+          case "--reprocess-after" ->
+              options.reprocessAfter = Duration.ofSeconds(positive(name, value));
           case "--customers" -> customers = positive(name, value);
           case "--nodes" -> nodes = positive(name, value);
           case "--agents" -> agents = positive(name, value);

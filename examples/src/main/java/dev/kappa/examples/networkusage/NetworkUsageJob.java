@@ -6,8 +6,10 @@ import dev.kappa.topology.KappaJob;
 import dev.kappa.topology.ServingTable;
 import dev.kappa.topology.Sink;
 import dev.kappa.topology.Source;
+import dev.kappa.topology.TopologyDefinition;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import org.apache.kafka.streams.kstream.EmitStrategy;
 import org.apache.kafka.streams.kstream.Grouped;
 import org.apache.kafka.streams.kstream.JoinWindows;
@@ -33,10 +35,18 @@ import org.apache.kafka.streams.kstream.TimeWindows;
  *       s of it, or with none: {@link #ALARMS_WITH_USAGE}.
  * </ul>
  *
- * <p>Run it with the demo ({@link NetworkUsageDemo}); {@code NetworkUsageJobTest} shows its results
- * for a hand-made input.
+ * <p>The job has two versions: {@link #job()} (v1) counts every valid reading; {@link #v2()} leaves
+ * out the keep-alives of idle devices. Both have the same name, sources and serving tables, so a
+ * query by table name reads whichever version is active.
+ *
+ * <p>Run it with the demo ({@link NetworkUsageDemo}), which replays the log into v2 beside v1 and
+ * swaps to it; {@code NetworkUsageJobTest} shows the results of both versions for a hand-made
+ * input.
  */
 public final class NetworkUsageJob {
+
+  /** The job's name, the same in every version. */
+  public static final String NAME = "network-usage";
 
   /** The key of the single row per window of {@link #USAGE_NETWORK}. */
   public static final String NETWORK = "network";
@@ -63,29 +73,80 @@ public final class NetworkUsageJob {
   public static final JoinWindows NEAR_ALARM =
       JoinWindows.ofTimeDifferenceAndGrace(Duration.ofSeconds(10), Duration.ofSeconds(30));
 
+  /** In v2, a reading of fewer bytes is a device's keep-alive, not usage. */
+  public static final long KEEP_ALIVE_BYTES = 1_024;
+
   private NetworkUsageJob() {}
 
-  /** The job's definition. */
+  /** The job's definition: version 1, which counts every valid reading. */
   public static KappaJob job() {
-    return KappaJob.named("network-usage")
+    return definition(NetworkUsageJob::define);
+  }
+
+  /**
+   * Version 2 of the job: the same sources, serving tables and output, with one change of logic.
+   * Readings under {@link #KEEP_ALIVE_BYTES} are the keep-alives that idle devices send, not usage,
+   * so v2 leaves them out of every total and of the alarm join. About half of the generated
+   * readings are keep-alives: the {@code readings} of each window drop by about half, while its
+   * {@code bytes} drop by well under 1 %.
+   *
+   * <p>Run it beside v1 and swap to it when it has replayed the log, with {@code
+   * dev.kappa.reprocessing.JobHost}:
+   *
+   * <pre>{@code
+   * try (JobHost host = JobHost.builder(config)
+   *         .version(1, NetworkUsageJob.job())
+   *         .version(2, NetworkUsageJob.v2())
+   *         .start()) {
+   *     host.startVersion("network-usage", 2, StartOptions.defaults());
+   *     // ... when host.history("network-usage").version(2) is CAUGHT_UP:
+   *     host.swap("network-usage", 2);
+   * }
+   * }</pre>
+   */
+  public static KappaJob v2() {
+    return definition(NetworkUsageJob::defineV2);
+  }
+
+  private static KappaJob definition(TopologyDefinition topology) {
+    return KappaJob.named(NAME)
         .source(USAGE_EVENTS)
         .source(NODE_ALARMS)
         .servingTable(USAGE_BY_NODE)
         .servingTable(USAGE_BY_AGENT)
         .servingTable(USAGE_NETWORK)
         .sink(ALARMS_WITH_USAGE)
-        .topology(NetworkUsageJob::define)
+        .topology(topology)
         .build();
   }
 
   static void define(JobStreamsBuilder builder) {
+    define(builder, readings -> readings);
+  }
+
+  static void defineV2(JobStreamsBuilder builder) {
+    // The one change of v2: keep-alives are not usage. Filtering before the repartition also
+    // spares the repartition topic half of its records.
+    define(
+        builder,
+        readings ->
+            readings.filter(
+                (customer, event) -> event.bytes() >= KEEP_ALIVE_BYTES,
+                Named.as("usage-readings")));
+  }
+
+  private static void define(
+      JobStreamsBuilder builder, UnaryOperator<KStream<String, UsageEvent>> countedReadings) {
     Codec<String> ids = Codec.string();
     Codec<UsageEvent> events = USAGE_EVENTS.values();
 
     // Bad readings leave here for the dead-letter topic, with the reason.
     KStream<String, UsageEvent> readings =
-        builder.validate(
-            "valid-readings", builder.stream(USAGE_EVENTS), (customer, event) -> problem(event));
+        countedReadings.apply(
+            builder.validate(
+                "valid-readings",
+                builder.stream(USAGE_EVENTS),
+                (customer, event) -> problem(event)));
 
     // Readings arrive keyed by customer. The node totals and the alarm join both need them keyed by
     // node, so one explicit repartition serves both.

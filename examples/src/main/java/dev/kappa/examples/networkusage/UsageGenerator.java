@@ -152,7 +152,7 @@ public final class UsageGenerator {
     int agent = Math.min(node / (shape.nodes() / shape.agents()), shape.agents() - 1);
     String customerId = String.format("c-%06d", customer);
     String nodeId = String.format("n-%04d", node);
-    String agentId = String.format("a-%02d", agent);
+    String agentId = agentId(agent);
     Instant eventTime = clock;
     if (random.nextDouble() < mix.outOfOrderShare()) {
       eventTime = clock.minusMillis(random.nextLong(mix.maxDisorder().toMillis() + 1));
@@ -188,6 +188,11 @@ public final class UsageGenerator {
               alarm));
     }
     return records;
+  }
+
+  /** The id of agent number {@code agent}: {@code a-07}. */
+  static String agentId(int agent) {
+    return String.format("a-%02d", agent);
   }
 
   private GeneratedRecord malformed(

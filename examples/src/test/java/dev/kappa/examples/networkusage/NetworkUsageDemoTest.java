@@ -3,6 +3,7 @@ package dev.kappa.examples.networkusage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class NetworkUsageDemoTest {
@@ -18,6 +19,8 @@ class NetworkUsageDemoTest {
               "500",
               "--seconds",
               "30",
+              "--reprocess-after",
+              "45",
               "--customers",
               "1000",
               "--nodes",
@@ -33,6 +36,7 @@ class NetworkUsageDemoTest {
     assertThat(options.bootstrapServers).isEqualTo("broker:9092");
     assertThat(options.rate).isEqualTo(500);
     assertThat(options.seconds).isEqualTo(30L);
+    assertThat(options.reprocessAfter).isEqualTo(Duration.ofSeconds(45));
     assertThat(options.shape).isEqualTo(UsageGenerator.Shape.of(1_000, 50, 5));
     assertThat(options.partitions).isEqualTo(6);
     assertThat(options.seed).isEqualTo(7);
@@ -45,6 +49,7 @@ class NetworkUsageDemoTest {
     assertThat(options.bootstrapServers).isNull();
     assertThat(options.seconds).isNull();
     assertThat(options.rate).isEqualTo(2_000);
+    assertThat(options.reprocessAfter).isEqualTo(Duration.ofSeconds(20));
   }
 
   @Test
@@ -61,5 +66,9 @@ class NetworkUsageDemoTest {
     assertThatThrownBy(() -> NetworkUsageDemo.Options.parse(new String[] {"--seconds"}))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("Option --seconds needs a value");
+    assertThatThrownBy(
+            () -> NetworkUsageDemo.Options.parse(new String[] {"--reprocess-after", "0"}))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("Option --reprocess-after needs a positive whole number, got '0'");
   }
 }

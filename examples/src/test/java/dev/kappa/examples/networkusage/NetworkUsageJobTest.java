@@ -3,12 +3,14 @@ package dev.kappa.examples.networkusage;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kappa.topology.ServingTable;
 import dev.kappa.topology.deadletter.DeadLetter;
 import dev.kappa.topology.testing.JobTestDriver;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiConsumer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.state.ValueAndTimestamp;
@@ -151,14 +153,88 @@ class NetworkUsageJobTest {
                     new UsageEvent("c-1", "n-1", "a-1", 1L, START.plusSeconds(39)))));
   }
 
+  @Test
+  void shouldLeaveKeepAlivesOutOfEveryTotalAndOfTheAlarmJoinInV2() {
+    //           window 10:00-10:01                               window 10:01-10:02
+    // n-1 (a-1) c-1: 100 at 0s (keep-alive), c-2: 5000 at 10s     c-1: 64 at 60s (keep-alive)
+    // n-2 (a-1) c-3: 1024 at 20s (the threshold itself is usage)
+    // n-3 (a-2) c-4: 1023 at 30s (keep-alive), c-4: 2000 at 40s
+    // alarm of n-1 at 5s: within 10 s of the keep-alive at 0s and the reading at 10s
+    BiConsumer<TestInputTopic<String, UsageEvent>, TestInputTopic<String, NodeAlarm>> feed =
+        (input, alarmInput) -> {
+          read(input, "c-1", "n-1", "a-1", 100, 0);
+          read(input, "c-2", "n-1", "a-1", 5_000, 10_000);
+          alarm(alarmInput, "n-1", "link-down", 5_000);
+          read(input, "c-3", "n-2", "a-1", 1_024, 20_000);
+          read(input, "c-4", "n-3", "a-2", 1_023, 30_000);
+          read(input, "c-4", "n-3", "a-2", 2_000, 40_000);
+          read(input, "c-1", "n-1", "a-1", 64, 60_000);
+        };
+    try (JobTestDriver v2 = JobTestDriver.of(NetworkUsageJob.v2(), START)) {
+      feed.accept(readings, alarms);
+      feed.accept(v2.input(NetworkUsageJob.USAGE_EVENTS), v2.input(NetworkUsageJob.NODE_ALARMS));
+
+      // v1 counts every reading
+      assertThat(windows(driver, NetworkUsageJob.USAGE_BY_NODE, "n-1"))
+          .containsExactly(window(0, 5_100, 2), window(60, 64, 1));
+      assertThat(windows(driver, NetworkUsageJob.USAGE_BY_AGENT, "a-2"))
+          .containsExactly(window(0, 3_023, 2));
+      assertThat(windows(driver, NetworkUsageJob.USAGE_NETWORK, NetworkUsageJob.NETWORK))
+          .containsExactly(window(0, 9_147, 5), window(60, 64, 1));
+      assertThat(driver.output(NetworkUsageJob.ALARMS_WITH_USAGE).readValuesToList())
+          .extracting(pair -> pair.reading().bytes())
+          .containsExactlyInAnyOrder(100L, 5_000L);
+      // v2 leaves out the keep-alives: n-1 has no window at 10:01, where it sent only one
+      assertThat(windows(v2, NetworkUsageJob.USAGE_BY_NODE, "n-1"))
+          .containsExactly(window(0, 5_000, 1));
+      assertThat(windows(v2, NetworkUsageJob.USAGE_BY_NODE, "n-2"))
+          .containsExactly(window(0, 1_024, 1));
+      assertThat(windows(v2, NetworkUsageJob.USAGE_BY_NODE, "n-3"))
+          .containsExactly(window(0, 2_000, 1));
+      assertThat(windows(v2, NetworkUsageJob.USAGE_BY_AGENT, "a-1"))
+          .containsExactly(window(0, 6_024, 2));
+      assertThat(windows(v2, NetworkUsageJob.USAGE_BY_AGENT, "a-2"))
+          .containsExactly(window(0, 2_000, 1));
+      assertThat(windows(v2, NetworkUsageJob.USAGE_NETWORK, NetworkUsageJob.NETWORK))
+          .containsExactly(window(0, 8_024, 3));
+      assertThat(v2.output(NetworkUsageJob.ALARMS_WITH_USAGE).readValuesToList())
+          .extracting(pair -> pair.reading().bytes())
+          .containsExactly(5_000L);
+      assertThat(v2.deadLetters()).isEmpty();
+      assertThat(v2.droppedRecords()).isZero();
+    }
+  }
+
+  @Test
+  void shouldBuildBothVersionsUnderTheSameJobAndTableNames() {
+    assertThat(NetworkUsageJob.v2().name()).isEqualTo(NetworkUsageJob.job().name());
+    assertThat(NetworkUsageJob.v2().servingTables())
+        .containsExactlyElementsOf(NetworkUsageJob.job().servingTables());
+  }
+
   private void read(String customer, String node, String agent, long bytes, long offsetMillis) {
+    read(readings, customer, node, agent, bytes, offsetMillis);
+  }
+
+  private static void read(
+      TestInputTopic<String, UsageEvent> topic,
+      String customer,
+      String node,
+      String agent,
+      long bytes,
+      long offsetMillis) {
     Instant time = START.plusMillis(offsetMillis);
-    readings.pipeInput(customer, new UsageEvent(customer, node, agent, bytes, time), time);
+    topic.pipeInput(customer, new UsageEvent(customer, node, agent, bytes, time), time);
   }
 
   private void alarm(String node, String kind, long offsetMillis) {
+    alarm(alarms, node, kind, offsetMillis);
+  }
+
+  private static void alarm(
+      TestInputTopic<String, NodeAlarm> topic, String node, String kind, long offsetMillis) {
     Instant time = START.plusMillis(offsetMillis);
-    alarms.pipeInput(node, new NodeAlarm(node, kind, time), time);
+    topic.pipeInput(node, new NodeAlarm(node, kind, time), time);
   }
 
   private static KeyValue<Instant, Usage> window(long startSecond, long bytes, long readings) {
@@ -166,8 +242,16 @@ class NetworkUsageJobTest {
   }
 
   private List<KeyValue<Instant, Usage>> windows(String table, String key) {
-    WindowStore<String, ValueAndTimestamp<Usage>> store =
-        driver.driver().getTimestampedWindowStore(table);
+    return windows(driver.driver().getTimestampedWindowStore(table), key);
+  }
+
+  private static List<KeyValue<Instant, Usage>> windows(
+      JobTestDriver driver, ServingTable<String, Usage> table, String key) {
+    return windows(driver.windowStore(table), key);
+  }
+
+  private static List<KeyValue<Instant, Usage>> windows(
+      WindowStore<String, ValueAndTimestamp<Usage>> store, String key) {
     List<KeyValue<Instant, Usage>> windows = new ArrayList<>();
     try (WindowStoreIterator<ValueAndTimestamp<Usage>> iterator =
         store.fetch(key, START.minus(Duration.ofHours(1)), START.plus(Duration.ofHours(1)))) {
