@@ -15,8 +15,8 @@ import org.apache.kafka.streams.TopologyDescription;
  * One version of a job, {@code network-usage} v2, and the one place where every name the version
  * owns is derived: its application id {@code <job>-v<n>} (which is also its consumer group and the
  * name of its state directory), its output topics {@code <job>-v<n>-<sink>}, its dead-letter topic
- * {@code <job>-v<n>-dead-letters}, and its internal topics, read from the topology's own
- * description.
+ * {@code <job>-v<n>-dead-letters}, and its store names and internal topics, read from the
+ * topology's own description.
  *
  * <p>Names cannot collide by prefix: a versioned job's name may not contain {@code -v} followed by
  * a digit, so the first such mark in a name ends the job name and the digits after it are the
@@ -136,12 +136,30 @@ public record JobVersion(String job, int number) implements Comparable<JobVersio
           source.topicSet().stream()
               .filter(topic -> !external.contains(topic))
               .forEach(topic -> internal.add(internalTopic(topic)));
-        } else if (node instanceof TopologyDescription.Processor processor) {
-          processor.stores().forEach(store -> internal.add(internalTopic(store + "-changelog")));
         }
       }
     }
+    storeNames(topology).forEach(store -> internal.add(internalTopic(store + "-changelog")));
     return internal;
+  }
+
+  /**
+   * The names of the version's state stores, read from the topology's description: the serving
+   * tables and the stores of joins and suppressions. They are the same in every version; the state
+   * directory and the changelog topics, which carry the application id, keep them apart.
+   */
+  public Set<String> storeNames(JobTopology topology) {
+    requireOwn(topology);
+    Set<String> stores = new TreeSet<>();
+    for (TopologyDescription.Subtopology subtopology :
+        topology.topology().describe().subtopologies()) {
+      for (TopologyDescription.Node node : subtopology.nodes()) {
+        if (node instanceof TopologyDescription.Processor processor) {
+          stores.addAll(processor.stores());
+        }
+      }
+    }
+    return stores;
   }
 
   /**

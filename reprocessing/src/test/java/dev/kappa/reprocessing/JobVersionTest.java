@@ -32,6 +32,7 @@ class JobVersionTest {
             "sites-v1-readings-by-site-repartition",
             "sites-v1-totals-by-site-changelog",
             "sites-v1-totals-by-sensor-changelog");
+    assertThat(V1.storeNames(topology)).containsExactly("totals-by-sensor", "totals-by-site");
     assertThat(V1.ownedTopics(topology))
         .containsAll(V1.internalTopics(topology))
         .contains("sites-v1-alerts", "sites-v1-dead-letters")

@@ -170,6 +170,18 @@ class ReprocessingLoopIT {
       assertThat(workload.produced()).isGreaterThan(plan.records());
       // v2's answers include every reading, also those produced while it replayed and after.
       awaitAnswers(a, b, workload, Optional.empty(), true, V2);
+      // A range of keys comes from the partitions each instance holds: together, every sensor.
+      Map<String, Total> merged = new TreeMap<>();
+      for (JobHost host : List.of(a, b)) {
+        host.queries()
+            .table(JOB, SiteReadings.BY_SENSOR)
+            .range(null, null)
+            .value()
+            .forEach(row -> merged.put(row.key, row.value));
+      }
+      assertThat(merged.keySet()).isEqualTo(workload.sensors());
+      merged.forEach(
+          (sensor, total) -> assertThat(total).isEqualTo(workload.expectedTotal(sensor, true)));
 
       // Rollback: v1 answers again, with its own logic (every reading counted).
       a.rollback(JOB);
