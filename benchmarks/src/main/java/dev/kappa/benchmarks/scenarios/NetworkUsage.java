@@ -1,0 +1,42 @@
+package dev.kappa.benchmarks.scenarios;
+
+import dev.kappa.benchmarks.RunContext;
+import dev.kappa.benchmarks.Scenario;
+import dev.kappa.benchmarks.ScenarioRun;
+import dev.kappa.benchmarks.workload.Workload;
+import dev.kappa.examples.networkusage.NetworkUsageJob;
+import dev.kappa.topology.runtime.ProcessingGuarantee;
+import java.util.Set;
+
+/**
+ * The network-usage example job as a whole, with its defaults (exactly-once): validation, one
+ * repartition by node and two by agent and network, three windowed aggregations and a left join of
+ * the alarms with the readings. It reads the readings and the alarms.
+ */
+public final class NetworkUsage implements Scenario {
+
+  @Override
+  public String id() {
+    return "network-usage";
+  }
+
+  @Override
+  public String description() {
+    return "the network-usage example job, exactly-once";
+  }
+
+  @Override
+  public Set<String> inputs() {
+    return Set.of(Workload.READINGS, Workload.ALARMS);
+  }
+
+  @Override
+  public ProcessingGuarantee guarantee() {
+    return ProcessingGuarantee.EXACTLY_ONCE_V2;
+  }
+
+  @Override
+  public ScenarioRun start(RunContext context) {
+    return ScenarioRun.ofJob(id(), NetworkUsageJob.job(), guarantee(), context);
+  }
+}

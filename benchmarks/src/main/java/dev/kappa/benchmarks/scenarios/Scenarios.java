@@ -1,0 +1,63 @@
+package dev.kappa.benchmarks.scenarios;
+
+import dev.kappa.benchmarks.Scenario;
+import dev.kappa.topology.runtime.ProcessingGuarantee;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Every scenario of the benchmark, in the order of the report. */
+public final class Scenarios {
+
+  private Scenarios() {}
+
+  /**
+   * The raw copy first (the limit every ratio divides by), then the filters, the aggregation and
+   * the join under both guarantees, and the network-usage job.
+   */
+  public static List<Scenario> all() {
+    List<Scenario> all = new ArrayList<>();
+    all.add(new RawCopy());
+    for (ProcessingGuarantee guarantee : ProcessingGuarantee.values()) {
+      all.add(new PlainStreamsFilter(guarantee));
+      all.add(new KappaFilter(guarantee));
+    }
+    for (ProcessingGuarantee guarantee : ProcessingGuarantee.values()) {
+      all.add(new WindowedAggregation(guarantee));
+    }
+    for (ProcessingGuarantee guarantee : ProcessingGuarantee.values()) {
+      all.add(new StreamJoin(guarantee));
+    }
+    all.add(new NetworkUsage());
+    return List.copyOf(all);
+  }
+
+  /**
+   * The scenario with id {@code id}.
+   *
+   * @throws IllegalArgumentException if there is none, naming the ids there are
+   */
+  public static Scenario byId(String id) {
+    return all().stream()
+        .filter(scenario -> scenario.id().equals(id))
+        .findFirst()
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    "No scenario '"
+                        + id
+                        + "': the scenarios are "
+                        + all().stream().map(Scenario::id).toList()));
+  }
+
+  /**
+   * {@code <name>-eos} or {@code <name>-alos}: the id of a scenario run under {@code guarantee}.
+   */
+  static String id(String name, ProcessingGuarantee guarantee) {
+    return name + (guarantee == ProcessingGuarantee.EXACTLY_ONCE_V2 ? "-eos" : "-alos");
+  }
+
+  /** How a guarantee reads in a description. */
+  static String describe(ProcessingGuarantee guarantee) {
+    return guarantee == ProcessingGuarantee.EXACTLY_ONCE_V2 ? "exactly-once" : "at-least-once";
+  }
+}
