@@ -63,6 +63,7 @@ public final class Bench {
             .withZone(ZoneOffset.UTC)
             .format(Instant.now());
     Path results = Path.of(options.getOrDefault("--results", "results")).toAbsolutePath();
+    Path json = results.resolve(runId + ".json");
 
     Map<String, Object> header = new LinkedHashMap<>();
     header.put("run", runId);
@@ -113,14 +114,13 @@ public final class Bench {
                   : String.format("%.1f s", measurement.brokerCpuSeconds()),
               measurement.peakRssMebibytes());
         }
+        // after every repetition, so that a run cut short still leaves its results
+        header.put("finished", Instant.now().toString());
+        new Report(header, scenarios, measurements).writeJson(json);
       }
     }
-    header.put("finished", Instant.now().toString());
-    Report report = new Report(header, scenarios, measurements);
-    Path json = results.resolve(runId + ".json");
-    report.writeJson(json);
     System.out.println();
-    System.out.println(report.markdown());
+    System.out.println(new Report(header, scenarios, measurements).markdown());
     System.out.println("Every measurement: " + json);
   }
 
