@@ -10,8 +10,11 @@ import java.util.Set;
  * read to the moment those commits cover the end of every input (and of every repartition topic of
  * the group), so that the measured time includes writing and committing the outputs.
  *
- * <p>To add a scenario, implement this interface in {@code dev.kappa.benchmarks.scenarios} and list
- * it in {@code Scenarios.all()}; the harness test then runs it on a tiny input.
+ * <p>To add a scenario (replay, serving), implement this interface in {@code
+ * dev.kappa.benchmarks.scenarios} (its {@code AbstractScenario} holds the id, description, inputs
+ * and guarantee), list it in {@code Scenarios.all()}, and give {@code ScenariosIT} a check of its
+ * output: the harness test runs every listed scenario on a tiny input and fails for one it cannot
+ * check.
  */
 public interface Scenario {
 

@@ -1,7 +1,6 @@
 package dev.kappa.benchmarks.scenarios;
 
 import dev.kappa.benchmarks.RunContext;
-import dev.kappa.benchmarks.Scenario;
 import dev.kappa.benchmarks.ScenarioRun;
 import dev.kappa.benchmarks.workload.Workload;
 import dev.kappa.examples.networkusage.UsageEvent;
@@ -10,14 +9,13 @@ import dev.kappa.topology.KappaJob;
 import dev.kappa.topology.Sink;
 import dev.kappa.topology.Source;
 import dev.kappa.topology.runtime.ProcessingGuarantee;
-import java.util.Set;
 import org.apache.kafka.streams.kstream.Named;
 
 /**
  * The filter of {@link PlainStreamsFilter} as a Kappa job: the same logic and serde, with Kappa's
  * explicit names, dead-letter handlers and job defaults. Its output is the sink {@link #KEPT}.
  */
-public final class KappaFilter implements Scenario {
+public final class KappaFilter extends AbstractScenario {
 
   static final Source<String, UsageEvent> READINGS =
       Source.of(Workload.READINGS, Codec.string(), Codec.json(UsageEvent.class));
@@ -38,35 +36,13 @@ public final class KappaFilter implements Scenario {
                       KEPT))
           .build();
 
-  private final ProcessingGuarantee guarantee;
-
   /** The filter job under {@code guarantee}. */
   public KappaFilter(ProcessingGuarantee guarantee) {
-    this.guarantee = guarantee;
-  }
-
-  @Override
-  public String id() {
-    return Scenarios.id("kappa-filter", guarantee);
-  }
-
-  @Override
-  public String description() {
-    return "Kappa filter job, " + Scenarios.describe(guarantee);
-  }
-
-  @Override
-  public Set<String> inputs() {
-    return Set.of(Workload.READINGS);
-  }
-
-  @Override
-  public ProcessingGuarantee guarantee() {
-    return guarantee;
+    super("kappa-filter", "Kappa filter job", guarantee, Workload.READINGS);
   }
 
   @Override
   public ScenarioRun start(RunContext context) {
-    return ScenarioRun.ofJob(id(), JOB, guarantee, context);
+    return ScenarioRun.ofJob(id(), JOB, guarantee(), context);
   }
 }

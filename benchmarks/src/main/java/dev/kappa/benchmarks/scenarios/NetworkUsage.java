@@ -1,7 +1,6 @@
 package dev.kappa.benchmarks.scenarios;
 
 import dev.kappa.benchmarks.RunContext;
-import dev.kappa.benchmarks.Scenario;
 import dev.kappa.benchmarks.ScenarioRun;
 import dev.kappa.benchmarks.workload.Workload;
 import dev.kappa.examples.networkusage.NetworkUsageJob;
@@ -13,26 +12,15 @@ import java.util.Set;
  * repartition by node and two by agent and network, three windowed aggregations and a left join of
  * the alarms with the readings. It reads the readings and the alarms.
  */
-public final class NetworkUsage implements Scenario {
+public final class NetworkUsage extends AbstractScenario {
 
-  @Override
-  public String id() {
-    return "network-usage";
-  }
-
-  @Override
-  public String description() {
-    return "the network-usage example job, exactly-once";
-  }
-
-  @Override
-  public Set<String> inputs() {
-    return Set.of(Workload.READINGS, Workload.ALARMS);
-  }
-
-  @Override
-  public ProcessingGuarantee guarantee() {
-    return ProcessingGuarantee.EXACTLY_ONCE_V2;
+  /** The job with its own defaults. */
+  public NetworkUsage() {
+    super(
+        "network-usage",
+        "the network-usage example job, exactly-once",
+        Set.of(Workload.READINGS, Workload.ALARMS),
+        ProcessingGuarantee.EXACTLY_ONCE_V2);
   }
 
   @Override

@@ -1,7 +1,6 @@
 package dev.kappa.benchmarks.scenarios;
 
 import dev.kappa.benchmarks.RunContext;
-import dev.kappa.benchmarks.Scenario;
 import dev.kappa.benchmarks.ScenarioRun;
 import dev.kappa.benchmarks.workload.Workload;
 import dev.kappa.examples.networkusage.UsageEvent;
@@ -9,7 +8,6 @@ import dev.kappa.serde.JsonSerde;
 import dev.kappa.topology.runtime.ProcessingGuarantee;
 import java.util.List;
 import java.util.Properties;
-import java.util.Set;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
@@ -22,36 +20,14 @@ import org.apache.kafka.streams.kstream.Produced;
  * would without Kappa, with the same JSON serde (a Jackson serde is what such a user writes too)
  * and Kafka Streams' defaults. Its output is {@value #OUTPUT}.
  */
-public final class PlainStreamsFilter implements Scenario {
+public final class PlainStreamsFilter extends AbstractScenario {
 
   /** The name of the output. */
   public static final String OUTPUT = "kept-readings";
 
-  private final ProcessingGuarantee guarantee;
-
   /** The filter under {@code guarantee}. */
   public PlainStreamsFilter(ProcessingGuarantee guarantee) {
-    this.guarantee = guarantee;
-  }
-
-  @Override
-  public String id() {
-    return Scenarios.id("plain-streams-filter", guarantee);
-  }
-
-  @Override
-  public String description() {
-    return "plain Kafka Streams filter, " + Scenarios.describe(guarantee);
-  }
-
-  @Override
-  public Set<String> inputs() {
-    return Set.of(Workload.READINGS);
-  }
-
-  @Override
-  public ProcessingGuarantee guarantee() {
-    return guarantee;
+    super("plain-streams-filter", "plain Kafka Streams filter", guarantee, Workload.READINGS);
   }
 
   @Override
@@ -64,7 +40,7 @@ public final class PlainStreamsFilter implements Scenario {
         .filter(LargeReadings::keep)
         .to(output, Produced.with(Serdes.String(), readings));
     Properties properties = new Properties();
-    properties.putAll(context.streamsConfig(guarantee));
+    properties.putAll(context.streamsConfig(guarantee()));
     KafkaStreams streams = new KafkaStreams(builder.build(), properties);
     streams.start();
     return ScenarioRun.of(id(), streams, ScenarioRun.closing(streams));

@@ -1,7 +1,6 @@
 package dev.kappa.benchmarks.scenarios;
 
 import dev.kappa.benchmarks.RunContext;
-import dev.kappa.benchmarks.Scenario;
 import dev.kappa.benchmarks.ScenarioRun;
 import dev.kappa.benchmarks.workload.Workload;
 import dev.kappa.topology.runtime.ProcessingGuarantee;
@@ -24,29 +23,18 @@ import org.jspecify.annotations.Nullable;
  * flushing the producer and committing the consumer's position every commit interval
  * (at-least-once). No Kafka Streams, no deserialization.
  */
-public final class RawCopy implements Scenario {
+public final class RawCopy extends AbstractScenario {
 
   /** The name of the output. */
   public static final String OUTPUT = "copy";
 
-  @Override
-  public String id() {
-    return "raw-copy";
-  }
-
-  @Override
-  public String description() {
-    return "raw copy: KafkaConsumer -> KafkaProducer, at-least-once";
-  }
-
-  @Override
-  public Set<String> inputs() {
-    return Set.of(Workload.READINGS);
-  }
-
-  @Override
-  public ProcessingGuarantee guarantee() {
-    return ProcessingGuarantee.AT_LEAST_ONCE;
+  /** The copy. */
+  public RawCopy() {
+    super(
+        "raw-copy",
+        "raw copy: KafkaConsumer -> KafkaProducer, at-least-once",
+        Set.of(Workload.READINGS),
+        ProcessingGuarantee.AT_LEAST_ONCE);
   }
 
   @Override

@@ -48,16 +48,4 @@ public final class Scenarios {
                         + "': the scenarios are "
                         + all().stream().map(Scenario::id).toList()));
   }
-
-  /**
-   * {@code <name>-eos} or {@code <name>-alos}: the id of a scenario run under {@code guarantee}.
-   */
-  static String id(String name, ProcessingGuarantee guarantee) {
-    return name + (guarantee == ProcessingGuarantee.EXACTLY_ONCE_V2 ? "-eos" : "-alos");
-  }
-
-  /** How a guarantee reads in a description. */
-  static String describe(ProcessingGuarantee guarantee) {
-    return guarantee == ProcessingGuarantee.EXACTLY_ONCE_V2 ? "exactly-once" : "at-least-once";
-  }
 }

@@ -1,7 +1,6 @@
 package dev.kappa.benchmarks.scenarios;
 
 import dev.kappa.benchmarks.RunContext;
-import dev.kappa.benchmarks.Scenario;
 import dev.kappa.benchmarks.ScenarioRun;
 import dev.kappa.benchmarks.workload.Workload;
 import dev.kappa.examples.networkusage.UsageEvent;
@@ -11,7 +10,6 @@ import dev.kappa.topology.Sink;
 import dev.kappa.topology.Source;
 import dev.kappa.topology.runtime.ProcessingGuarantee;
 import java.time.Duration;
-import java.util.Set;
 import org.apache.kafka.streams.kstream.JoinWindows;
 import org.apache.kafka.streams.kstream.StreamJoined;
 
@@ -21,7 +19,7 @@ import org.apache.kafka.streams.kstream.StreamJoined;
  * job writing every pair to the sink {@link #PAIRS}. Both inputs are keyed by customer with the
  * same partitions, so nothing is repartitioned.
  */
-public final class StreamJoin implements Scenario {
+public final class StreamJoin extends AbstractScenario {
 
   static final Source<String, UsageEvent> EVEN =
       Source.of(Workload.EVEN_READINGS, Codec.string(), Codec.json(UsageEvent.class));
@@ -55,35 +53,18 @@ public final class StreamJoin implements Scenario {
                       PAIRS))
           .build();
 
-  private final ProcessingGuarantee guarantee;
-
   /** The join under {@code guarantee}. */
   public StreamJoin(ProcessingGuarantee guarantee) {
-    this.guarantee = guarantee;
-  }
-
-  @Override
-  public String id() {
-    return Scenarios.id("stream-join", guarantee);
-  }
-
-  @Override
-  public String description() {
-    return "stream-stream join, 10 s window, " + Scenarios.describe(guarantee);
-  }
-
-  @Override
-  public Set<String> inputs() {
-    return Set.of(Workload.EVEN_READINGS, Workload.ODD_READINGS);
-  }
-
-  @Override
-  public ProcessingGuarantee guarantee() {
-    return guarantee;
+    super(
+        "stream-join",
+        "stream-stream join, 10 s window",
+        guarantee,
+        Workload.EVEN_READINGS,
+        Workload.ODD_READINGS);
   }
 
   @Override
   public ScenarioRun start(RunContext context) {
-    return ScenarioRun.ofJob(id(), JOB, guarantee, context);
+    return ScenarioRun.ofJob(id(), JOB, guarantee(), context);
   }
 }

@@ -1,7 +1,6 @@
 package dev.kappa.benchmarks.scenarios;
 
 import dev.kappa.benchmarks.RunContext;
-import dev.kappa.benchmarks.Scenario;
 import dev.kappa.benchmarks.ScenarioRun;
 import dev.kappa.benchmarks.workload.Workload;
 import dev.kappa.examples.networkusage.Usage;
@@ -14,7 +13,6 @@ import dev.kappa.topology.Source;
 import dev.kappa.topology.runtime.ProcessingGuarantee;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Set;
 import org.apache.kafka.streams.kstream.EmitStrategy;
 import org.apache.kafka.streams.kstream.Grouped;
 import org.apache.kafka.streams.kstream.Named;
@@ -28,7 +26,7 @@ import org.apache.kafka.streams.kstream.Windowed;
  * #UPDATES}, keyed {@code <customer>@<window start>}. The readings arrive keyed by customer, so
  * nothing is repartitioned.
  */
-public final class WindowedAggregation implements Scenario {
+public final class WindowedAggregation extends AbstractScenario {
 
   static final Source<String, UsageEvent> READINGS =
       Source.of(Workload.READINGS, Codec.string(), Codec.json(UsageEvent.class));
@@ -74,11 +72,13 @@ public final class WindowedAggregation implements Scenario {
               })
           .build();
 
-  private final ProcessingGuarantee guarantee;
-
   /** The aggregation under {@code guarantee}. */
   public WindowedAggregation(ProcessingGuarantee guarantee) {
-    this.guarantee = guarantee;
+    super(
+        "windowed-aggregation",
+        "windowed aggregation, 1-min tumbling, RocksDB",
+        guarantee,
+        Workload.READINGS);
   }
 
   /** The key of a window's updates: {@code <customer>@<window start>}. */
@@ -87,27 +87,7 @@ public final class WindowedAggregation implements Scenario {
   }
 
   @Override
-  public String id() {
-    return Scenarios.id("windowed-aggregation", guarantee);
-  }
-
-  @Override
-  public String description() {
-    return "windowed aggregation, 1-min tumbling, RocksDB, " + Scenarios.describe(guarantee);
-  }
-
-  @Override
-  public Set<String> inputs() {
-    return Set.of(Workload.READINGS);
-  }
-
-  @Override
-  public ProcessingGuarantee guarantee() {
-    return guarantee;
-  }
-
-  @Override
   public ScenarioRun start(RunContext context) {
-    return ScenarioRun.ofJob(id(), JOB, guarantee, context);
+    return ScenarioRun.ofJob(id(), JOB, guarantee(), context);
   }
 }
