@@ -59,6 +59,11 @@ public final class Report {
    * @param ofPlainStreams its median rate divided by that of its plain Kafka Streams peer; null if
    *     it has none
    * @param goal the goal it is held to, as text; null if none
+   * @param machineCpuMicrosPerRecord the median CPU time of the run's process and the broker
+   *     together per input record (the run's alone when the broker's is unknown)
+   * @param cpuOfRawCopy the raw copy's {@code machineCpuMicrosPerRecord} divided by this one's: the
+   *     ratio by CPU cost, which the load of other processes on the machine disturbs far less than
+   *     the ratio by wall time
    */
   public record Summary(
       String scenario,
@@ -75,7 +80,9 @@ public final class Report {
       long peakHeapMebibytes,
       @Nullable Double ofRawCopy,
       @Nullable Double ofPlainStreams,
-      @Nullable String goal) {}
+      @Nullable String goal,
+      double machineCpuMicrosPerRecord,
+      @Nullable Double cpuOfRawCopy) {}
 
   private final Map<String, Object> header;
   private final List<Scenario> scenarios;
@@ -95,10 +102,12 @@ public final class Report {
   /** A summary per scenario that was measured, in the order of {@code scenarios}. */
   public List<Summary> summaries() {
     Map<String, Double> medians = new LinkedHashMap<>();
+    Map<String, Double> cpuCosts = new LinkedHashMap<>();
     for (Scenario scenario : scenarios) {
       List<Measurement> runs = runsOf(scenario.id());
       if (!runs.isEmpty()) {
         medians.put(scenario.id(), median(runs, Measurement::recordsPerSecond));
+        cpuCosts.put(scenario.id(), median(runs, Report::machineCpuMicrosPerRecord));
       }
     }
     List<Summary> summaries = new ArrayList<>();
@@ -111,6 +120,8 @@ public final class Report {
       Double raw = medians.get(RAW_COPY);
       Double peer = medians.get(scenario.id().replace("kappa-filter", "plain-streams-filter"));
       Double ofRaw = raw == null ? null : rate / raw;
+      double cpuCost = cpuCosts.get(scenario.id());
+      Double rawCpuCost = cpuCosts.get(RAW_COPY);
       Double ofPeer = scenario.id().startsWith("kappa-filter") && peer != null ? rate / peer : null;
       List<Measurement> withBroker =
           runs.stream().filter(run -> run.brokerCpuSeconds() != null).toList();
@@ -132,7 +143,9 @@ public final class Report {
               runs.stream().mapToLong(Measurement::peakHeapMebibytes).max().orElseThrow(),
               ofRaw,
               ofPeer,
-              goal(scenario.id(), ofRaw, ofPeer)));
+              goal(scenario.id(), ofRaw, ofPeer),
+              cpuCost,
+              rawCpuCost == null ? null : rawCpuCost / cpuCost));
     }
     return summaries;
   }
@@ -157,13 +170,14 @@ public final class Report {
     StringBuilder table = new StringBuilder();
     table.append(
         "| scenario | records/s median (min – max) | × raw copy | × plain Kafka Streams | goal |"
-            + " CPU s run (broker) | CPU µs/record | peak RSS MiB (heap) |\n");
-    table.append("| --- | ---: | ---: | ---: | --- | ---: | ---: | ---: |\n");
+            + " CPU s run (broker) | CPU µs/record run (+ broker) | × raw copy by CPU |"
+            + " peak RSS MiB (heap) |\n");
+    table.append("| --- | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: |\n");
     for (Summary summary : summaries()) {
       table.append(
           String.format(
               Locale.ROOT,
-              "| %s | %,.0f (%,.0f – %,.0f) | %s | %s | %s | %.1f (%s) | %.1f | %d (%d) |%n",
+              "| %s | %,.0f (%,.0f – %,.0f) | %s | %s | %s | %.1f (%s) | %.1f (%.1f) | %s | %d (%d) |%n",
               summary.scenario(),
               summary.recordsPerSecond(),
               summary.minRecordsPerSecond(),
@@ -176,10 +190,17 @@ public final class Report {
                   ? "n/a"
                   : String.format(Locale.ROOT, "%.1f", summary.brokerCpuSeconds()),
               summary.cpuMicrosPerRecord(),
+              summary.machineCpuMicrosPerRecord(),
+              ratio(summary.cpuOfRawCopy()),
               summary.peakRssMebibytes(),
               summary.peakHeapMebibytes()));
     }
     return table.toString();
+  }
+
+  private static double machineCpuMicrosPerRecord(Measurement run) {
+    double broker = run.brokerCpuSeconds() == null ? 0 : run.brokerCpuSeconds();
+    return (run.cpuSeconds() + broker) * 1e6 / run.records();
   }
 
   private List<Measurement> runsOf(String scenario) {

@@ -25,9 +25,9 @@ class ReportTest {
             Map.of(),
             List.of(RAW, PLAIN, KAPPA),
             List.of(
-                run(RAW, 1, 100_000),
-                run(RAW, 2, 300_000),
-                run(RAW, 3, 200_000),
+                run(RAW, 1, 100_000, 1.0),
+                run(RAW, 2, 300_000, 1.0),
+                run(RAW, 3, 200_000, 1.0),
                 run(PLAIN, 1, 190_000),
                 run(KAPPA, 1, 180_000),
                 run(KAPPA, 2, 170_000)));
@@ -47,19 +47,27 @@ class ReportTest {
     assertThat(kappa.ofRawCopy()).isEqualTo(0.875);
     assertThat(kappa.ofPlainStreams()).isEqualTo(175_000.0 / 190_000);
     assertThat(kappa.goal()).isEqualTo("≥ 0.90 raw: short, ≥ 0.97 plain: short");
+    // run and broker: 4 + 2 s of CPU for 1,000,000 records, against 1 + 2 s for the copy
+    assertThat(kappa.machineCpuMicrosPerRecord()).isEqualTo(6.0);
+    assertThat(kappa.cpuOfRawCopy()).isEqualTo(0.5);
     assertThat(summaries.get(1).goal()).isEqualTo("≥ 0.90 raw: met");
     assertThat(report.markdown())
         .contains("| kappa-filter-alos | 175,000 (170,000 – 180,000) | 0.88 | 0.92 |");
   }
 
   private static Measurement run(Scenario scenario, int repetition, double recordsPerSecond) {
+    return run(scenario, repetition, recordsPerSecond, 4.0);
+  }
+
+  private static Measurement run(
+      Scenario scenario, int repetition, double recordsPerSecond, double cpuSeconds) {
     return new Measurement(
         scenario.id(),
         repetition,
         1_000_000,
         1e6 / recordsPerSecond,
         recordsPerSecond,
-        4.0,
+        cpuSeconds,
         2.0,
         500,
         200);
