@@ -9,9 +9,12 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.kappa.serde.internal.IsoInstantDeserializer;
 import java.io.IOException;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import org.apache.kafka.common.errors.SerializationException;
@@ -48,6 +51,9 @@ public final class JsonSerde<T> implements Serde<T>, Serializer<T>, Deserializer
       JsonMapper.builder()
           .addModule(new JavaTimeModule())
           .addModule(new Jdk8Module())
+          // registered after JavaTimeModule, so it reads Instants: the same results, faster
+          .addModule(
+              new SimpleModule().addDeserializer(Instant.class, new IsoInstantDeserializer()))
           .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
           .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
           .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)

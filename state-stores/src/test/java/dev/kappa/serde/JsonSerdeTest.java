@@ -6,9 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeFormatter;
 import java.util.Optional;
 import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class JsonSerdeTest {
 
@@ -34,6 +37,41 @@ class JsonSerdeTest {
             "{\"customerId\":\"c-1\",\"bytes\":5120,\"timestamp\":\"2026-11-22T10:00:00.123Z\","
                 + "\"note\":\"x\",\"window\":\"PT1M\"}");
     assertThat(serde.deserialize("t", json)).isEqualTo(reading);
+  }
+
+  record Stamp(Instant at) {}
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "2026-11-22T10:00:00Z",
+        "2026-11-22T10:00:00.1Z",
+        "2026-11-22T10:00:00.120Z",
+        "2026-11-22T10:00:00.123456Z",
+        "2026-11-22T10:00:00.123456789Z",
+        "2024-02-29T23:59:59.999Z",
+        "1970-01-01T00:00:00Z",
+        "0001-01-01T00:00:00Z",
+        "2026-11-22T11:00:00+01:00",
+        "2026-11-22T10:00:00.5z"
+      })
+  void shouldReadAnInstantAsJavaTimeReadsIt(String text) {
+    JsonSerde<Stamp> stamps = JsonSerde.of(Stamp.class);
+
+    Stamp stamp = stamps.deserialize("t", ("{\"at\":\"" + text + "\"}").getBytes(UTF_8));
+
+    assertThat(stamp.at())
+        .isEqualTo(DateTimeFormatter.ISO_OFFSET_DATE_TIME.parse(text, Instant::from));
+  }
+
+  @Test
+  void shouldNameTheFieldOfAnImpossibleInstant() {
+    byte[] json = "{\"at\":\"2026-02-30T10:00:00Z\"}".getBytes(UTF_8);
+
+    assertThatThrownBy(() -> JsonSerde.of(Stamp.class).deserialize("usage-events", json))
+        .isInstanceOf(SerializationException.class)
+        .hasMessageStartingWith("Cannot read a Stamp from topic 'usage-events': field 'at': ")
+        .hasMessageContaining("2026-02-30T10:00:00Z");
   }
 
   @Test

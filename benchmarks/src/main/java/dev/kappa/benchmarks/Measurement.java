@@ -1,0 +1,30 @@
+package dev.kappa.benchmarks;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What one run of a scenario measured.
+ *
+ * @param scenario the scenario's id
+ * @param repetition which repetition of the run (1 for the first)
+ * @param records the records read: every record of the inputs
+ * @param seconds wall time from the first record read to the commit that covers the last one
+ * @param recordsPerSecond {@code records / seconds}
+ * @param cpuSeconds CPU time of the process that ran the scenario over the same span
+ * @param brokerCpuSeconds CPU time of the broker process over the same span; null when the broker
+ *     is not a local process of the harness
+ * @param peakRssMebibytes the peak resident memory of the process that ran the scenario (its {@code
+ *     VmHWM}, reset when the run starts)
+ * @param peakHeapMebibytes the peak of the used heap over the run (the sum of each heap pool's
+ *     peak, reset when the run starts)
+ */
+public record Measurement(
+    String scenario,
+    int repetition,
+    long records,
+    double seconds,
+    double recordsPerSecond,
+    double cpuSeconds,
+    @Nullable Double brokerCpuSeconds,
+    long peakRssMebibytes,
+    long peakHeapMebibytes) {}

@@ -1,0 +1,38 @@
+package dev.kappa.benchmarks;
+
+import dev.kappa.topology.runtime.ProcessingGuarantee;
+import java.util.Set;
+
+/**
+ * One thing the benchmark measures: a processing of the preloaded workload from its first record to
+ * its last. A scenario reads every record of its {@link #inputs()} with the consumer group {@link
+ * RunContext#group()} and commits its progress there; the harness measures from the first record
+ * read to the moment those commits cover the end of every input (and of every repartition topic of
+ * the group), so that the measured time includes writing and committing the outputs.
+ *
+ * <p>To add a scenario (replay, serving), implement this interface in {@code
+ * dev.kappa.benchmarks.scenarios} (its {@code AbstractScenario} holds the id, description, inputs
+ * and guarantee), list it in {@code Scenarios.all()}, and give {@code ScenariosIT} a check of its
+ * output: the harness test runs every listed scenario on a tiny input and fails for one it cannot
+ * check.
+ */
+public interface Scenario {
+
+  /** A stable identifier, lower-case words joined by {@code -}: the key in results and tables. */
+  String id();
+
+  /** What the scenario does, in a few words, for the table. */
+  String description();
+
+  /** The workload topics it reads to their end. */
+  Set<String> inputs();
+
+  /** Its processing guarantee. */
+  ProcessingGuarantee guarantee();
+
+  /**
+   * Starts processing and returns at once; the harness watches the committed offsets of {@link
+   * RunContext#group()} and closes the run when they reach the end of the inputs.
+   */
+  ScenarioRun start(RunContext context);
+}

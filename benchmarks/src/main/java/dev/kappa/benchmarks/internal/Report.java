@@ -1,0 +1,239 @@
+package dev.kappa.benchmarks.internal;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.kappa.benchmarks.Measurement;
+import dev.kappa.benchmarks.Scenario;
+import dev.kappa.serde.JsonSerde;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.ToDoubleFunction;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The results of a run of the harness: every measurement, a summary per scenario (median, min and
+ * max over the repetitions) with its ratios to the raw copy and, for a Kappa job that has one, to
+ * its plain Kafka Streams peer, as JSON and as a markdown table.
+ */
+public final class Report {
+
+  private static final String RAW_COPY = "raw-copy";
+  private static final ObjectMapper JSON =
+      JsonSerde.defaultMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  /** The goals of issue 5, by scenario id prefix: what the ratio to the raw copy should reach. */
+  private static final Map<String, Double> GOALS_OF_RAW_COPY =
+      Map.of(
+          "plain-streams-filter", 0.90,
+          "kappa-filter", 0.90,
+          "windowed-aggregation", 0.50,
+          "stream-join", 0.35);
+
+  private static final double GOAL_OF_PLAIN_STREAMS = 0.97;
+
+  /**
+   * What one scenario measured over its repetitions.
+   *
+   * @param scenario its id
+   * @param description what it does
+   * @param runs the repetitions measured
+   * @param recordsPerSecond the median records per second
+   * @param minRecordsPerSecond the slowest repetition
+   * @param maxRecordsPerSecond the fastest repetition
+   * @param seconds the median wall time
+   * @param cpuSeconds the median CPU time of the process that ran it
+   * @param brokerCpuSeconds the median CPU time of the broker over the same spans; null if unknown
+   * @param cpuMicrosPerRecord the median CPU time of the run's process per input record
+   * @param peakRssMebibytes the largest peak resident set of the run's process
+   * @param peakHeapMebibytes the largest peak of its used heap
+   * @param ofRawCopy its median rate divided by that of the raw copy
+   * @param ofPlainStreams its median rate divided by that of its plain Kafka Streams peer; null if
+   *     it has none
+   * @param goal the goal it is held to, as text; null if none
+   * @param machineCpuMicrosPerRecord the median CPU time of the run's process and the broker
+   *     together per input record (the run's alone when the broker's is unknown)
+   * @param cpuOfRawCopy the raw copy's {@code machineCpuMicrosPerRecord} divided by this one's: the
+   *     ratio by CPU cost, which the load of other processes on the machine disturbs far less than
+   *     the ratio by wall time
+   */
+  public record Summary(
+      String scenario,
+      String description,
+      int runs,
+      double recordsPerSecond,
+      double minRecordsPerSecond,
+      double maxRecordsPerSecond,
+      double seconds,
+      double cpuSeconds,
+      @Nullable Double brokerCpuSeconds,
+      double cpuMicrosPerRecord,
+      long peakRssMebibytes,
+      long peakHeapMebibytes,
+      @Nullable Double ofRawCopy,
+      @Nullable Double ofPlainStreams,
+      @Nullable String goal,
+      double machineCpuMicrosPerRecord,
+      @Nullable Double cpuOfRawCopy) {}
+
+  private final Map<String, Object> header;
+  private final List<Scenario> scenarios;
+  private final List<Measurement> measurements;
+
+  /**
+   * A report of {@code measurements} of {@code scenarios}, with {@code header} (command, machine,
+   * workload) at the top of the JSON.
+   */
+  public Report(
+      Map<String, Object> header, List<Scenario> scenarios, List<Measurement> measurements) {
+    this.header = new LinkedHashMap<>(header);
+    this.scenarios = List.copyOf(scenarios);
+    this.measurements = List.copyOf(measurements);
+  }
+
+  /** A summary per scenario that was measured, in the order of {@code scenarios}. */
+  public List<Summary> summaries() {
+    Map<String, Double> medians = new LinkedHashMap<>();
+    Map<String, Double> cpuCosts = new LinkedHashMap<>();
+    for (Scenario scenario : scenarios) {
+      List<Measurement> runs = runsOf(scenario.id());
+      if (!runs.isEmpty()) {
+        medians.put(scenario.id(), median(runs, Measurement::recordsPerSecond));
+        cpuCosts.put(scenario.id(), median(runs, Report::machineCpuMicrosPerRecord));
+      }
+    }
+    List<Summary> summaries = new ArrayList<>();
+    for (Scenario scenario : scenarios) {
+      List<Measurement> runs = runsOf(scenario.id());
+      if (runs.isEmpty()) {
+        continue;
+      }
+      double rate = medians.get(scenario.id());
+      Double raw = medians.get(RAW_COPY);
+      Double peer = medians.get(scenario.id().replace("kappa-filter", "plain-streams-filter"));
+      Double ofRaw = raw == null ? null : rate / raw;
+      double cpuCost = cpuCosts.get(scenario.id());
+      Double rawCpuCost = cpuCosts.get(RAW_COPY);
+      Double ofPeer = scenario.id().startsWith("kappa-filter") && peer != null ? rate / peer : null;
+      List<Measurement> withBroker =
+          runs.stream().filter(run -> run.brokerCpuSeconds() != null).toList();
+      summaries.add(
+          new Summary(
+              scenario.id(),
+              scenario.description(),
+              runs.size(),
+              rate,
+              runs.stream().mapToDouble(Measurement::recordsPerSecond).min().orElseThrow(),
+              runs.stream().mapToDouble(Measurement::recordsPerSecond).max().orElseThrow(),
+              median(runs, Measurement::seconds),
+              median(runs, Measurement::cpuSeconds),
+              withBroker.isEmpty()
+                  ? null
+                  : median(withBroker, run -> Objects.requireNonNull(run.brokerCpuSeconds())),
+              median(runs, run -> run.cpuSeconds() * 1e6 / run.records()),
+              runs.stream().mapToLong(Measurement::peakRssMebibytes).max().orElseThrow(),
+              runs.stream().mapToLong(Measurement::peakHeapMebibytes).max().orElseThrow(),
+              ofRaw,
+              ofPeer,
+              goal(scenario.id(), ofRaw, ofPeer),
+              cpuCost,
+              rawCpuCost == null ? null : rawCpuCost / cpuCost));
+    }
+    return summaries;
+  }
+
+  /** Writes the header, every measurement and the summaries to {@code file} as JSON. */
+  public void writeJson(Path file) {
+    Map<String, Object> document = new LinkedHashMap<>(header);
+    document.put("summaries", summaries());
+    document.put(
+        "measurements",
+        measurements.stream().sorted(Comparator.comparing(Measurement::repetition)).toList());
+    try {
+      Files.createDirectories(file.toAbsolutePath().getParent());
+      JSON.writeValue(file.toFile(), document);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot write the results to " + file, e);
+    }
+  }
+
+  /** The markdown table of the summaries. */
+  public String markdown() {
+    StringBuilder table = new StringBuilder();
+    table.append(
+        "| scenario | records/s median (min – max) | × raw copy | × plain Kafka Streams | goal |"
+            + " CPU s run (broker) | CPU µs/record run (+ broker) | × raw copy by CPU |"
+            + " peak RSS MiB (heap) |\n");
+    table.append("| --- | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: |\n");
+    for (Summary summary : summaries()) {
+      table.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | %,.0f (%,.0f – %,.0f) | %s | %s | %s | %.1f (%s) | %.1f (%.1f) | %s | %d (%d) |%n",
+              summary.scenario(),
+              summary.recordsPerSecond(),
+              summary.minRecordsPerSecond(),
+              summary.maxRecordsPerSecond(),
+              ratio(summary.ofRawCopy()),
+              ratio(summary.ofPlainStreams()),
+              summary.goal() == null ? "" : summary.goal(),
+              summary.cpuSeconds(),
+              summary.brokerCpuSeconds() == null
+                  ? "n/a"
+                  : String.format(Locale.ROOT, "%.1f", summary.brokerCpuSeconds()),
+              summary.cpuMicrosPerRecord(),
+              summary.machineCpuMicrosPerRecord(),
+              ratio(summary.cpuOfRawCopy()),
+              summary.peakRssMebibytes(),
+              summary.peakHeapMebibytes()));
+    }
+    return table.toString();
+  }
+
+  private static double machineCpuMicrosPerRecord(Measurement run) {
+    double broker = run.brokerCpuSeconds() == null ? 0 : run.brokerCpuSeconds();
+    return (run.cpuSeconds() + broker) * 1e6 / run.records();
+  }
+
+  private List<Measurement> runsOf(String scenario) {
+    return measurements.stream().filter(run -> run.scenario().equals(scenario)).toList();
+  }
+
+  /** The goals {@code scenario} is held to, each followed by whether it is met. */
+  private static @Nullable String goal(
+      String scenario, @Nullable Double ofRaw, @Nullable Double ofPeer) {
+    List<String> goals = new ArrayList<>();
+    GOALS_OF_RAW_COPY.forEach(
+        (prefix, goal) -> {
+          if (scenario.startsWith(prefix) && ofRaw != null) {
+            goals.add(verdict(goal, "raw", ofRaw));
+          }
+        });
+    if (ofPeer != null) {
+      goals.add(verdict(GOAL_OF_PLAIN_STREAMS, "plain", ofPeer));
+    }
+    return goals.isEmpty() ? null : String.join(", ", goals);
+  }
+
+  private static String verdict(double goal, String of, double ratio) {
+    return String.format(Locale.ROOT, "≥ %.2f %s: %s", goal, of, ratio >= goal ? "met" : "short");
+  }
+
+  private static String ratio(@Nullable Double ratio) {
+    return ratio == null ? "" : String.format(Locale.ROOT, "%.2f", ratio);
+  }
+
+  private static <T> double median(List<T> values, ToDoubleFunction<T> value) {
+    double[] sorted = values.stream().mapToDouble(value).sorted().toArray();
+    int middle = sorted.length / 2;
+    return sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+  }
+}

@@ -1,0 +1,51 @@
+package dev.kappa.benchmarks.scenarios;
+
+import dev.kappa.benchmarks.Scenario;
+import dev.kappa.topology.runtime.ProcessingGuarantee;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Every scenario of the benchmark, in the order of the report. */
+public final class Scenarios {
+
+  private Scenarios() {}
+
+  /**
+   * The raw copy first (the limit every ratio divides by), then the filters, the aggregation and
+   * the join under both guarantees, and the network-usage job.
+   */
+  public static List<Scenario> all() {
+    List<Scenario> all = new ArrayList<>();
+    all.add(new RawCopy());
+    for (ProcessingGuarantee guarantee : ProcessingGuarantee.values()) {
+      all.add(new PlainStreamsFilter(guarantee));
+      all.add(new KappaFilter(guarantee));
+    }
+    for (ProcessingGuarantee guarantee : ProcessingGuarantee.values()) {
+      all.add(new WindowedAggregation(guarantee));
+    }
+    for (ProcessingGuarantee guarantee : ProcessingGuarantee.values()) {
+      all.add(new StreamJoin(guarantee));
+    }
+    all.add(new NetworkUsage());
+    return List.copyOf(all);
+  }
+
+  /**
+   * The scenario with id {@code id}.
+   *
+   * @throws IllegalArgumentException if there is none, naming the ids there are
+   */
+  public static Scenario byId(String id) {
+    return all().stream()
+        .filter(scenario -> scenario.id().equals(id))
+        .findFirst()
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    "No scenario '"
+                        + id
+                        + "': the scenarios are "
+                        + all().stream().map(Scenario::id).toList()));
+  }
+}

@@ -1,0 +1,247 @@
+package dev.kappa.benchmarks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+import static org.awaitility.Awaitility.await;
+
+import dev.kappa.benchmarks.internal.ScenarioRunner;
+import dev.kappa.benchmarks.scenarios.KappaFilter;
+import dev.kappa.benchmarks.scenarios.NetworkUsage;
+import dev.kappa.benchmarks.scenarios.PlainStreamsFilter;
+import dev.kappa.benchmarks.scenarios.RawCopy;
+import dev.kappa.benchmarks.scenarios.Scenarios;
+import dev.kappa.benchmarks.scenarios.StreamJoin;
+import dev.kappa.benchmarks.scenarios.UsagePair;
+import dev.kappa.benchmarks.scenarios.WindowedAggregation;
+import dev.kappa.benchmarks.workload.Workload;
+import dev.kappa.embedded.EmbeddedKafkaExtension;
+import dev.kappa.examples.networkusage.AlarmWithUsage;
+import dev.kappa.examples.networkusage.NetworkUsageJob;
+import dev.kappa.examples.networkusage.NodeAlarm;
+import dev.kappa.examples.networkusage.Usage;
+import dev.kappa.examples.networkusage.UsageEvent;
+import dev.kappa.examples.networkusage.UsageGenerator.GeneratedRecord;
+import dev.kappa.serde.JsonSerde;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every scenario of the benchmark on a tiny workload against a real broker, with its outputs
+ * checked against results computed here from the generated records: a benchmark must measure a job
+ * that computes the right answer. Nothing here is about time.
+ *
+ * <p>The workload: 2,500 readings of 200 customers at 100 per second of event time, so 25 s that
+ * cross one minute boundary, up to 20 s out of order. The join windows (10 s) and graces (30 s) are
+ * longer than the span, so that no record is late and every pair within 10 s is expected.
+ */
+class ScenariosIT {
+
+  @RegisterExtension static final EmbeddedKafkaExtension kafka = new EmbeddedKafkaExtension();
+
+  private static final Workload WORKLOAD =
+      Workload.of(2_500)
+          .withKeys(200)
+          .withEventsPerSecond(100)
+          .withStart(Instant.now().truncatedTo(ChronoUnit.MINUTES).minusSeconds(70));
+  private static final Map<String, List<GeneratedRecord>> GENERATED = new HashMap<>();
+  private static final JsonSerde<UsageEvent> READINGS = JsonSerde.of(UsageEvent.class);
+
+  @TempDir Path stateDirectory;
+
+  @BeforeAll
+  static void preload() {
+    WORKLOAD.generate(
+        (topic, record) -> GENERATED.computeIfAbsent(topic, t -> new ArrayList<>()).add(record));
+    WORKLOAD.preload(kafka.bootstrapServers());
+  }
+
+  static Stream<Scenario> scenarios() {
+    return Scenarios.all().stream();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("scenarios")
+  void shouldMeasureEveryRecordOfTheInputsAndComputeTheRightOutput(Scenario scenario) {
+    ScenarioRunner runner =
+        new ScenarioRunner(kafka.bootstrapServers(), Duration.ofMillis(100), Optional.empty());
+
+    ScenarioRunner.Run run = runner.measure(scenario, 1, "test-" + scenario.id(), stateDirectory);
+
+    long inputRecords = scenario.inputs().stream().mapToLong(t -> GENERATED.get(t).size()).sum();
+    assertThat(run.measurement().records()).isEqualTo(inputRecords);
+    assertThat(run.measurement().seconds()).isPositive();
+    RunContext context = run.context();
+    if (scenario instanceof RawCopy) {
+      assertThat(read(context.outputTopic(RawCopy.OUTPUT), ScenariosIT::text))
+          .containsExactlyInAnyOrderElementsOf(
+              generated(Workload.READINGS, record -> text(record.value())));
+    } else if (scenario instanceof PlainStreamsFilter || scenario instanceof KappaFilter) {
+      assertThatFilterKeptTheLargeReadings(
+          read(context.outputTopic(PlainStreamsFilter.OUTPUT), this::reading));
+    } else if (scenario instanceof WindowedAggregation) {
+      assertThatEveryWindowHasItsSum(
+          read(context.outputTopic(WindowedAggregation.UPDATES.name()), this::usage));
+    } else if (scenario instanceof StreamJoin) {
+      assertThatEveryPairWithinTenSecondsIsJoined(
+          read(context.outputTopic(StreamJoin.PAIRS.name()), this::pair));
+    } else if (scenario instanceof NetworkUsage) {
+      assertThatEveryAlarmMetTheReadingsOfItsNode(
+          read(
+              context.outputTopic(NetworkUsageJob.ALARMS_WITH_USAGE.name()), this::alarmWithUsage));
+    } else {
+      fail("No check of the output of scenario '" + scenario.id() + "': add one here");
+    }
+  }
+
+  private void assertThatFilterKeptTheLargeReadings(List<Keyed<UsageEvent>> kept) {
+    List<Keyed<UsageEvent>> expected =
+        generated(Workload.READINGS, GeneratedRecord::reading).stream()
+            .filter(reading -> reading.value().bytes() >= 100)
+            .toList();
+    assertThat(expected.size()).isBetween(2_500 * 60 / 100, 2_500 * 90 / 100);
+    assertThat(kept).containsExactlyInAnyOrderElementsOf(expected);
+  }
+
+  private void assertThatEveryWindowHasItsSum(List<Keyed<Usage>> updates) {
+    Map<String, Usage> expected = new HashMap<>();
+    for (GeneratedRecord record : GENERATED.get(Workload.READINGS)) {
+      long start = record.timestamp().toEpochMilli() / 60_000 * 60_000;
+      expected.merge(
+          record.key() + "@" + Instant.ofEpochMilli(start),
+          new Usage(record.reading().bytes(), 1),
+          (a, b) -> new Usage(a.bytes() + b.bytes(), a.readings() + b.readings()));
+    }
+    // the updates of one window are in order in its partition: the last one is its result
+    Map<String, Usage> last = new LinkedHashMap<>();
+    updates.forEach(update -> last.put(update.key(), update.value()));
+    assertThat(expected.keySet().stream().map(w -> w.substring(w.indexOf('@'))).distinct())
+        .as("the workload crosses a window boundary")
+        .hasSize(2);
+    assertThat(last).isEqualTo(expected);
+  }
+
+  private void assertThatEveryPairWithinTenSecondsIsJoined(List<Keyed<UsagePair>> pairs) {
+    List<Keyed<UsagePair>> expected = new ArrayList<>();
+    Map<String, List<UsageEvent>> odd =
+        GENERATED.get(Workload.ODD_READINGS).stream()
+            .collect(
+                Collectors.groupingBy(
+                    GeneratedRecord::key,
+                    Collectors.mapping(GeneratedRecord::reading, Collectors.toList())));
+    for (GeneratedRecord even : GENERATED.get(Workload.EVEN_READINGS)) {
+      for (UsageEvent other : odd.getOrDefault(even.key(), List.of())) {
+        if (within(even.reading().timestamp(), other.timestamp(), Duration.ofSeconds(10))) {
+          expected.add(new Keyed<>(even.key(), new UsagePair(even.reading(), other)));
+        }
+      }
+    }
+    assertThat(expected).hasSizeGreaterThan(1_000);
+    assertThat(pairs).containsExactlyInAnyOrderElementsOf(expected);
+  }
+
+  private void assertThatEveryAlarmMetTheReadingsOfItsNode(List<Keyed<AlarmWithUsage>> joined) {
+    List<Keyed<AlarmWithUsage>> expected = new ArrayList<>();
+    for (GeneratedRecord alarm : GENERATED.get(Workload.ALARMS)) {
+      for (GeneratedRecord reading : GENERATED.get(Workload.READINGS)) {
+        NodeAlarm nodeAlarm = alarm.alarm();
+        if (reading.reading().nodeId().equals(nodeAlarm.nodeId())
+            && within(
+                nodeAlarm.timestamp(), reading.reading().timestamp(), Duration.ofSeconds(10))) {
+          expected.add(new Keyed<>(alarm.key(), new AlarmWithUsage(nodeAlarm, reading.reading())));
+        }
+      }
+    }
+    assertThat(GENERATED.get(Workload.ALARMS)).isNotEmpty();
+    // Alarms without a reading are emitted only once their window closes, after the workload ends.
+    assertThat(joined).containsExactlyInAnyOrderElementsOf(expected);
+  }
+
+  private static boolean within(Instant a, Instant b, Duration difference) {
+    return Duration.between(a, b).abs().compareTo(difference) <= 0;
+  }
+
+  private <V> List<Keyed<V>> generated(String topic, Function<GeneratedRecord, V> value) {
+    return GENERATED.get(topic).stream()
+        .map(record -> new Keyed<>(record.key(), value.apply(record)))
+        .toList();
+  }
+
+  private static String text(byte[] value) {
+    return new String(value, StandardCharsets.UTF_8);
+  }
+
+  private UsageEvent reading(byte[] value) {
+    return READINGS.deserialize("", value);
+  }
+
+  private Usage usage(byte[] value) {
+    return JsonSerde.of(Usage.class).deserialize("", value);
+  }
+
+  private UsagePair pair(byte[] value) {
+    return JsonSerde.of(UsagePair.class).deserialize("", value);
+  }
+
+  private AlarmWithUsage alarmWithUsage(byte[] value) {
+    return JsonSerde.of(AlarmWithUsage.class).deserialize("", value);
+  }
+
+  /** Every committed record of {@code topic}, values read by {@code values}, in partition order. */
+  private static <V> List<Keyed<V>> read(String topic, Function<byte[], V> values) {
+    List<Keyed<V>> records = new ArrayList<>();
+    try (KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                kafka.bootstrapServers(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed"),
+            new StringDeserializer(),
+            new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(topic).stream()
+              .map(info -> new TopicPartition(topic, info.partition()))
+              .toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () -> {
+                for (ConsumerRecord<String, byte[]> record :
+                    consumer.poll(Duration.ofMillis(100))) {
+                  records.add(new Keyed<>(record.key(), values.apply(record.value())));
+                }
+                return partitions.stream().allMatch(p -> consumer.position(p) >= ends.get(p));
+              });
+    }
+    return records;
+  }
+
+  /** A record's key and value. */
+  record Keyed<V>(String key, V value) {}
+}
