@@ -31,6 +31,15 @@ public interface Scenario {
   ProcessingGuarantee guarantee();
 
   /**
+   * The consumer group whose commits the harness watches, for a run called {@code run} (the {@link
+   * RunContext#group()}): the run's name itself, unless the scenario's job names its group
+   * otherwise, as a versioned job does ({@code <job>-v<n>}).
+   */
+  default String consumerGroup(String run) {
+    return run;
+  }
+
+  /**
    * Starts processing and returns at once; the harness watches the committed offsets of {@link
    * RunContext#group()} and closes the run when they reach the end of the inputs.
    */

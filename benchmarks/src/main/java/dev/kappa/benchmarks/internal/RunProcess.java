@@ -2,6 +2,7 @@ package dev.kappa.benchmarks.internal;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kappa.benchmarks.Measurement;
+import dev.kappa.benchmarks.Scenario;
 import dev.kappa.benchmarks.scenarios.Scenarios;
 import dev.kappa.serde.JsonSerde;
 import java.io.BufferedReader;
@@ -95,6 +96,7 @@ public final class RunProcess {
     int exit = 1;
     Path state = null;
     ScenarioRunner runner = null;
+    Scenario scenario = null;
     String group = options.get("--group");
     try {
       state = Files.createTempDirectory("kappa-bench-state-");
@@ -106,13 +108,10 @@ public final class RunProcess {
               options.get("--bootstrap-servers"),
               Duration.parse(options.get("--commit-interval")),
               broker);
+      scenario = Scenarios.byId(options.get("--scenario"));
       Measurement measurement =
           runner
-              .measure(
-                  Scenarios.byId(options.get("--scenario")),
-                  Integer.parseInt(options.get("--repetition")),
-                  group,
-                  state)
+              .measure(scenario, Integer.parseInt(options.get("--repetition")), group, state)
               .measurement();
       System.out.println(RESULT + JSON.writeValueAsString(measurement));
       System.out.flush();
@@ -120,8 +119,8 @@ public final class RunProcess {
     } catch (IOException | RuntimeException e) {
       log.error("Run {} failed", group, e);
     } finally {
-      if (runner != null) {
-        runner.cleanUp(group);
+      if (runner != null && scenario != null) {
+        runner.cleanUp(scenario, group);
       }
       if (state != null) {
         ScenarioRunner.deleteState(state);

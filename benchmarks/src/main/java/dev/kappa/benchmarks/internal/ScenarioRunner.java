@@ -60,7 +60,8 @@ public final class ScenarioRunner {
 
   /**
    * Runs {@code scenario} as consumer group {@code group} with its state under {@code
-   * stateDirectory}, and measures it. The run's topics stay; {@link #cleanUp(String)} deletes them.
+   * stateDirectory}, and measures it. The run's topics stay; {@link #cleanUp(Scenario, String)}
+   * deletes them.
    *
    * @throws IllegalStateException if the run stops by itself, or commits nothing new for 3 minutes
    */
@@ -69,7 +70,8 @@ public final class ScenarioRunner {
       Map<TopicPartition, Long> inputEnds = inputEnds(admin, scenario.inputs());
       int partitions =
           (int) inputEnds.keySet().stream().mapToInt(TopicPartition::partition).max().orElse(0) + 1;
-      CommitProgress progress = new CommitProgress(admin, group, inputEnds, scenario.guarantee());
+      CommitProgress progress =
+          new CommitProgress(admin, scenario.consumerGroup(group), inputEnds, scenario.guarantee());
       FirstRead firstRead = new FirstRead(broker);
       RunContext context =
           new RunContext(
@@ -111,12 +113,13 @@ public final class ScenarioRunner {
     }
   }
 
-  /** Deletes the topics of the run of group {@code group} and the group itself. */
-  public void cleanUp(String group) {
+  /** Deletes the topics of the run called {@code group} of {@code scenario}, and its groups. */
+  public void cleanUp(Scenario scenario, String group) {
     try (Admin admin = admin()) {
       Topics.deleteWithPrefix(admin, group);
+      Set<String> groups = Set.of(group, scenario.consumerGroup(group));
       try {
-        Topics.await(admin.deleteConsumerGroups(Set.of(group)).all(), "delete group " + group);
+        Topics.await(admin.deleteConsumerGroups(groups).all(), "delete groups " + groups);
       } catch (IllegalStateException e) {
         // A group that never committed does not exist; one left behind holds no data.
         log.debug("{}", e.getMessage());

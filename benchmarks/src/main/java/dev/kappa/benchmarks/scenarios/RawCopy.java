@@ -21,35 +21,51 @@ import org.jspecify.annotations.Nullable;
  * The limit: one thread copies every record of the readings, bytes as they are, from a {@link
  * KafkaConsumer} to a {@link KafkaProducer} into the same partition of the output {@value #OUTPUT},
  * flushing the producer and committing the consumer's position every commit interval
- * (at-least-once). No Kafka Streams, no deserialization.
+ * (at-least-once). No Kafka Streams, no deserialization. {@link #readOnly()} only reads and
+ * commits: the limit of a replay, which reads the retained log.
  */
 public final class RawCopy extends AbstractScenario {
 
   /** The name of the output. */
   public static final String OUTPUT = "copy";
 
+  private final boolean writes;
+
   /** The copy. */
   public RawCopy() {
-    super(
-        "raw-copy",
-        "raw copy: KafkaConsumer -> KafkaProducer, at-least-once",
-        Set.of(Workload.READINGS),
-        ProcessingGuarantee.AT_LEAST_ONCE);
+    this("raw-copy", "raw copy: KafkaConsumer -> KafkaProducer, at-least-once", true);
+  }
+
+  private RawCopy(String id, String description, boolean writes) {
+    super(id, description, Set.of(Workload.READINGS), ProcessingGuarantee.AT_LEAST_ONCE);
+    this.writes = writes;
+  }
+
+  /** The read alone: a {@link KafkaConsumer} reads every record and commits, writing nothing. */
+  public static RawCopy readOnly() {
+    return new RawCopy("raw-read", "raw read: KafkaConsumer alone, committing", false);
+  }
+
+  /** Whether it writes the copies to {@value #OUTPUT}. */
+  public boolean writes() {
+    return writes;
   }
 
   @Override
   public ScenarioRun start(RunContext context) {
     String output = context.outputTopic(OUTPUT);
-    context.createTopics(List.of(output));
-    Copier copier = new Copier(context, output);
-    Thread thread = new Thread(copier, "raw-copy");
+    if (writes) {
+      context.createTopics(List.of(output));
+    }
+    Copier copier = new Copier(context, writes ? output : null);
+    Thread thread = new Thread(copier, id());
     thread.start();
     return new ScenarioRun() {
       @Override
       public void checkAlive() {
         Throwable failure = copier.failure.get();
         if (failure != null) {
-          throw new IllegalStateException("Scenario 'raw-copy' stopped: " + failure, failure);
+          throw new IllegalStateException("Scenario '" + id() + "' stopped: " + failure, failure);
         }
       }
 
@@ -68,11 +84,12 @@ public final class RawCopy extends AbstractScenario {
   private static final class Copier implements Runnable {
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final KafkaProducer<byte[], byte[]> producer;
-    private final String output;
+    private final @Nullable String output;
     private final long commitNanos;
     private final AtomicReference<@Nullable Throwable> failure = new AtomicReference<>();
 
-    Copier(RunContext context, String output) {
+    /** A copier into {@code output}; with none, a reader that only commits. */
+    Copier(RunContext context, @Nullable String output) {
       this.consumer =
           new KafkaConsumer<>(
               context.consumerConfig(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
@@ -92,6 +109,10 @@ public final class RawCopy extends AbstractScenario {
         boolean uncommitted = false;
         while (true) {
           for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+            uncommitted = true;
+            if (output == null) {
+              continue;
+            }
             producer.send(
                 new ProducerRecord<>(
                     output,
@@ -105,7 +126,6 @@ public final class RawCopy extends AbstractScenario {
                     failure.compareAndSet(null, error);
                   }
                 });
-            uncommitted = true;
           }
           if (uncommitted && System.nanoTime() >= nextCommit) {
             // At-least-once: the copies are written before the offsets that cover them commit.

@@ -12,7 +12,8 @@ public final class Scenarios {
 
   /**
    * The raw copy first (the limit every ratio divides by), then the filters, the aggregation and
-   * the join under both guarantees, and the network-usage job.
+   * the join under both guarantees, the network-usage job, and the replay with the raw read it is
+   * held against.
    */
   public static List<Scenario> all() {
     List<Scenario> all = new ArrayList<>();
@@ -28,6 +29,8 @@ public final class Scenarios {
       all.add(new StreamJoin(guarantee));
     }
     all.add(new NetworkUsage());
+    all.add(RawCopy.readOnly());
+    all.add(new Replay());
     return List.copyOf(all);
   }
 

@@ -42,35 +42,39 @@ public final class WindowedAggregation extends AbstractScenario {
   public static final Sink<String, Usage> UPDATES =
       Sink.of("usage-by-customer-updates", Codec.string(), USAGE_BY_CUSTOMER.values());
 
-  static final KappaJob JOB =
-      KappaJob.named("bench-windowed-aggregation")
-          .source(READINGS)
-          .servingTable(USAGE_BY_CUSTOMER)
-          .sink(UPDATES)
-          .topology(
-              builder -> {
-                // keyed by customer already: grouping by key needs no repartition
-                var usage =
-                    builder.aggregate(
-                        builder.stream(READINGS)
-                            .groupByKey(
-                                Grouped.with(
-                                    "readings-by-customer",
-                                    READINGS.keys().serde(),
-                                    READINGS.values().serde())),
-                        MINUTES,
-                        EmitStrategy.onWindowUpdate(),
-                        USAGE_BY_CUSTOMER,
-                        () -> Usage.NONE,
-                        (customer, reading, sum) -> sum.add(reading));
-                builder.to(
-                    usage
-                        .toStream(Named.as("usage-updates"))
-                        .selectKey(
-                            (window, sum) -> windowKey(window), Named.as("key-by-customer-window")),
-                    UPDATES);
-              })
-          .build();
+  static final KappaJob JOB = job("bench-windowed-aggregation");
+
+  /** The aggregation as a job called {@code name}. */
+  static KappaJob job(String name) {
+    return KappaJob.named(name)
+        .source(READINGS)
+        .servingTable(USAGE_BY_CUSTOMER)
+        .sink(UPDATES)
+        .topology(
+            builder -> {
+              // keyed by customer already: grouping by key needs no repartition
+              var usage =
+                  builder.aggregate(
+                      builder.stream(READINGS)
+                          .groupByKey(
+                              Grouped.with(
+                                  "readings-by-customer",
+                                  READINGS.keys().serde(),
+                                  READINGS.values().serde())),
+                      MINUTES,
+                      EmitStrategy.onWindowUpdate(),
+                      USAGE_BY_CUSTOMER,
+                      () -> Usage.NONE,
+                      (customer, reading, sum) -> sum.add(reading));
+              builder.to(
+                  usage
+                      .toStream(Named.as("usage-updates"))
+                      .selectKey(
+                          (window, sum) -> windowKey(window), Named.as("key-by-customer-window")),
+                  UPDATES);
+            })
+        .build();
+  }
 
   /** The aggregation under {@code guarantee}. */
   public WindowedAggregation(ProcessingGuarantee guarantee) {
