@@ -107,11 +107,11 @@ public final class Bench {
               repetitions,
               scenario.id(),
               measurement.recordsPerSecond(),
-              measurement.seconds(),
-              measurement.cpuSeconds(),
-              measurement.brokerCpuSeconds() == null
+              Measurement.seconds(measurement.elapsed()),
+              Measurement.seconds(measurement.cpu()),
+              measurement.brokerCpu() == null
                   ? "n/a"
-                  : String.format("%.1f s", measurement.brokerCpuSeconds()),
+                  : String.format("%.1f s", Measurement.seconds(measurement.brokerCpu())),
               measurement.peakRssMebibytes());
         }
         // after every repetition, so that a run cut short still leaves its results

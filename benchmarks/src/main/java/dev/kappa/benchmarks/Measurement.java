@@ -1,5 +1,6 @@
 package dev.kappa.benchmarks;
 
+import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -8,11 +9,11 @@ import org.jspecify.annotations.Nullable;
  * @param scenario the scenario's id
  * @param repetition which repetition of the run (1 for the first)
  * @param records the records read: every record of the inputs
- * @param seconds wall time from the first record read to the commit that covers the last one
- * @param recordsPerSecond {@code records / seconds}
- * @param cpuSeconds CPU time of the process that ran the scenario over the same span
- * @param brokerCpuSeconds CPU time of the broker process over the same span; null when the broker
- *     is not a local process of the harness
+ * @param elapsed wall time from the first record read to the commit that covers the last one
+ * @param recordsPerSecond {@code records} divided by {@code elapsed} in seconds
+ * @param cpu CPU time of the process that ran the scenario over the same span
+ * @param brokerCpu CPU time of the broker process over the same span; null when the broker is not a
+ *     local process of the harness
  * @param peakRssMebibytes the peak resident memory of the process that ran the scenario (its {@code
  *     VmHWM}, reset when the run starts)
  * @param peakHeapMebibytes the peak of the used heap over the run (the sum of each heap pool's
@@ -22,9 +23,15 @@ public record Measurement(
     String scenario,
     int repetition,
     long records,
-    double seconds,
+    Duration elapsed,
     double recordsPerSecond,
-    double cpuSeconds,
-    @Nullable Double brokerCpuSeconds,
+    Duration cpu,
+    @Nullable Duration brokerCpu,
     long peakRssMebibytes,
-    long peakHeapMebibytes) {}
+    long peakHeapMebibytes) {
+
+  /** {@code duration} in seconds, for arithmetic and tables. */
+  public static double seconds(Duration duration) {
+    return duration.toNanos() / 1e9;
+  }
+}

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 import org.jspecify.annotations.Nullable;
 
@@ -60,9 +62,9 @@ public final class Report {
    * @param recordsPerSecond the median records per second
    * @param minRecordsPerSecond the slowest repetition
    * @param maxRecordsPerSecond the fastest repetition
-   * @param seconds the median wall time
-   * @param cpuSeconds the median CPU time of the process that ran it
-   * @param brokerCpuSeconds the median CPU time of the broker over the same spans; null if unknown
+   * @param elapsed the median wall time
+   * @param cpu the median CPU time of the process that ran it
+   * @param brokerCpu the median CPU time of the broker over the same spans; null if unknown
    * @param cpuMicrosPerRecord the median CPU time of the run's process per input record
    * @param peakRssMebibytes the largest peak resident set of the run's process
    * @param peakHeapMebibytes the largest peak of its used heap
@@ -83,9 +85,9 @@ public final class Report {
       double recordsPerSecond,
       double minRecordsPerSecond,
       double maxRecordsPerSecond,
-      double seconds,
-      double cpuSeconds,
-      @Nullable Double brokerCpuSeconds,
+      Duration elapsed,
+      Duration cpu,
+      @Nullable Duration brokerCpu,
       double cpuMicrosPerRecord,
       long peakRssMebibytes,
       long peakHeapMebibytes,
@@ -135,8 +137,7 @@ public final class Report {
       double cpuCost = cpuCosts.get(scenario.id());
       Double rawCpuCost = cpuCosts.get(RAW_COPY);
       Double ofPeer = peerRate == null ? null : rate / peerRate;
-      List<Measurement> withBroker =
-          runs.stream().filter(run -> run.brokerCpuSeconds() != null).toList();
+      List<Measurement> withBroker = runs.stream().filter(run -> run.brokerCpu() != null).toList();
       summaries.add(
           new Summary(
               scenario.id(),
@@ -145,12 +146,12 @@ public final class Report {
               rate,
               runs.stream().mapToDouble(Measurement::recordsPerSecond).min().orElseThrow(),
               runs.stream().mapToDouble(Measurement::recordsPerSecond).max().orElseThrow(),
-              median(runs, Measurement::seconds),
-              median(runs, Measurement::cpuSeconds),
+              medianDuration(runs, Measurement::elapsed),
+              medianDuration(runs, Measurement::cpu),
               withBroker.isEmpty()
                   ? null
-                  : median(withBroker, run -> Objects.requireNonNull(run.brokerCpuSeconds())),
-              median(runs, run -> run.cpuSeconds() * 1e6 / run.records()),
+                  : medianDuration(withBroker, run -> Objects.requireNonNull(run.brokerCpu())),
+              median(runs, run -> Measurement.seconds(run.cpu()) * 1e6 / run.records()),
               runs.stream().mapToLong(Measurement::peakRssMebibytes).max().orElseThrow(),
               runs.stream().mapToLong(Measurement::peakHeapMebibytes).max().orElseThrow(),
               ofRaw,
@@ -198,10 +199,10 @@ public final class Report {
               ratio(summary.ofRawCopy()),
               ratio(summary.ofPlainStreams()),
               summary.goal() == null ? "" : summary.goal(),
-              summary.cpuSeconds(),
-              summary.brokerCpuSeconds() == null
+              Measurement.seconds(summary.cpu()),
+              summary.brokerCpu() == null
                   ? "n/a"
-                  : String.format(Locale.ROOT, "%.1f", summary.brokerCpuSeconds()),
+                  : String.format(Locale.ROOT, "%.1f", Measurement.seconds(summary.brokerCpu())),
               summary.cpuMicrosPerRecord(),
               summary.machineCpuMicrosPerRecord(),
               ratio(summary.cpuOfRawCopy()),
@@ -212,8 +213,8 @@ public final class Report {
   }
 
   private static double machineCpuMicrosPerRecord(Measurement run) {
-    double broker = run.brokerCpuSeconds() == null ? 0 : run.brokerCpuSeconds();
-    return (run.cpuSeconds() + broker) * 1e6 / run.records();
+    Duration broker = run.brokerCpu() == null ? Duration.ZERO : run.brokerCpu();
+    return Measurement.seconds(run.cpu().plus(broker)) * 1e6 / run.records();
   }
 
   private List<Measurement> runsOf(String scenario) {
@@ -242,6 +243,10 @@ public final class Report {
 
   private static String ratio(@Nullable Double ratio) {
     return ratio == null ? "" : String.format(Locale.ROOT, "%.2f", ratio);
+  }
+
+  private static <T> Duration medianDuration(List<T> values, Function<T, Duration> value) {
+    return Duration.ofNanos((long) median(values, v -> value.apply(v).toNanos()));
   }
 
   private static <T> double median(List<T> values, ToDoubleFunction<T> value) {

@@ -26,18 +26,18 @@ record ResourceUse(long nanoTime, Duration processCpu, @Nullable Duration broker
     return new ResourceUse(now, cpu, brokerCpu);
   }
 
-  double secondsSince(ResourceUse start) {
-    return (nanoTime - start.nanoTime) / 1e9;
+  Duration since(ResourceUse start) {
+    return Duration.ofNanos(nanoTime - start.nanoTime);
   }
 
-  double cpuSecondsSince(ResourceUse start) {
-    return processCpu.minus(start.processCpu).toNanos() / 1e9;
+  Duration cpuSince(ResourceUse start) {
+    return processCpu.minus(start.processCpu);
   }
 
-  @Nullable Double brokerCpuSecondsSince(ResourceUse start) {
+  @Nullable Duration brokerCpuSince(ResourceUse start) {
     if (brokerCpu == null || start.brokerCpu == null) {
       return null;
     }
-    return brokerCpu.minus(start.brokerCpu).toNanos() / 1e9;
+    return brokerCpu.minus(start.brokerCpu);
   }
 }

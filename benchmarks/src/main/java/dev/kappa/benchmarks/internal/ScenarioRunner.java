@@ -96,16 +96,16 @@ public final class ScenarioRunner {
                               + scenario.id()
                               + "' committed its input without reading it: is its consumer"
                               + " configured with RunContext's consumer settings?"));
-      double seconds = end.secondsSince(start);
+      Duration elapsed = end.since(start);
       Measurement measurement =
           new Measurement(
               scenario.id(),
               repetition,
               progress.inputRecords(),
-              seconds,
-              progress.inputRecords() / seconds,
-              end.cpuSecondsSince(start),
-              end.brokerCpuSecondsSince(start),
+              elapsed,
+              progress.inputRecords() / Measurement.seconds(elapsed),
+              end.cpuSince(start),
+              end.brokerCpuSince(start),
               PeakMemory.residentMebibytes(),
               PeakMemory.heapMebibytes());
       log.info("{}", measurement);

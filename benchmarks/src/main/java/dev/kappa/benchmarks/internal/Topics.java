@@ -1,6 +1,7 @@
 package dev.kappa.benchmarks.internal;
 
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -11,6 +12,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -24,7 +26,7 @@ public final class Topics {
 
   /**
    * Creates {@code names} with {@code partitions} partitions each and {@code config}, leaving those
-   * that exist as they are, and waits until the cluster describes them all.
+   * that exist as they are, and waits until the leader of every partition answers.
    */
   public static void create(
       Admin admin, Collection<String> names, int partitions, Map<String, String> config) {
@@ -47,7 +49,12 @@ public final class Topics {
                 }
               }
             });
-    await(admin.describeTopics(names).allTopicNames(), "describe topics " + names);
+    // The controller knows a new topic before its partitions are open on the broker: an idempotent
+    // producer whose first batch is refused then can never place that batch after the next ones
+    // (OutOfOrderSequence until it expires). Listing offsets needs each partition's leader ready.
+    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+    partitions(admin, names).forEach(partition -> latest.put(partition, OffsetSpec.latest()));
+    await(admin.listOffsets(latest).all(), "read the end offsets of the new topics " + names);
   }
 
   /** Deletes every topic whose name starts with {@code prefix + "-"}; returns their names. */

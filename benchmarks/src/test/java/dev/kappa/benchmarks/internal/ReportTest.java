@@ -8,6 +8,7 @@ import dev.kappa.benchmarks.scenarios.KappaFilter;
 import dev.kappa.benchmarks.scenarios.PlainStreamsFilter;
 import dev.kappa.benchmarks.scenarios.RawCopy;
 import dev.kappa.topology.runtime.ProcessingGuarantee;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -65,10 +66,10 @@ class ReportTest {
         scenario.id(),
         repetition,
         1_000_000,
-        1e6 / recordsPerSecond,
+        Duration.ofNanos((long) (1e15 / recordsPerSecond)),
         recordsPerSecond,
-        cpuSeconds,
-        2.0,
+        Duration.ofNanos((long) (cpuSeconds * 1e9)),
+        Duration.ofSeconds(2),
         500,
         200);
   }
