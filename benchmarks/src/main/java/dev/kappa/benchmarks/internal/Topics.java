@@ -15,6 +15,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /** Creates and deletes the topics of the benchmark. */
@@ -52,9 +53,26 @@ public final class Topics {
     // The controller knows a new topic before its partitions are open on the broker: an idempotent
     // producer whose first batch is refused then can never place that batch after the next ones
     // (OutOfOrderSequence until it expires). Listing offsets needs each partition's leader ready.
-    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-    partitions(admin, names).forEach(partition -> latest.put(partition, OffsetSpec.latest()));
-    await(admin.listOffsets(latest).all(), "read the end offsets of the new topics " + names);
+    // The broker may not even serve the metadata of a topic just created: ask again until it does.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+    while (true) {
+      try {
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        partitions(admin, names).forEach(partition -> latest.put(partition, OffsetSpec.latest()));
+        await(admin.listOffsets(latest).all(), "read the end offsets of the new topics " + names);
+        return;
+      } catch (IllegalStateException e) {
+        if (!(e.getCause() instanceof RetriableException) || System.nanoTime() > deadline) {
+          throw e;
+        }
+      }
+      try {
+        Thread.sleep(50); // a short back-off before asking the broker again
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("Interrupted while waiting for topics " + names, e);
+      }
+    }
   }
 
   /** Deletes every topic whose name starts with {@code prefix + "-"}; returns their names. */
