@@ -20,8 +20,8 @@ import dev.kappa.topology.runtime.RunningJob;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -633,13 +633,13 @@ public final class JobHost implements AutoCloseable, ServingVersions {
    * What a retirement deleted.
    *
    * @param version the retired version
-   * @param deletedTopics the topics deleted, by exact name
+   * @param deletedTopics the topics deleted, by exact name, sorted
    * @param deletedGroup the consumer group deleted
    */
   public record Retirement(JobVersion version, Set<String> deletedTopics, String deletedGroup) {
     /** Copies the topics. */
     public Retirement {
-      deletedTopics = Set.copyOf(new LinkedHashSet<>(deletedTopics));
+      deletedTopics = Collections.unmodifiableSortedSet(new TreeSet<>(deletedTopics));
     }
   }
 

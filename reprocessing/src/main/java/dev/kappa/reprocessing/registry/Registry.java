@@ -141,7 +141,12 @@ public final class Registry implements AutoCloseable {
     consumerConfig.put(ConsumerConfig.CLIENT_ID_CONFIG, "kappa-registry-reader-" + instance);
     consumerConfig.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
     Registry registry = new Registry(topic, instance, producerConfig, consumerConfig);
-    registry.start();
+    try {
+      registry.start();
+    } catch (RuntimeException e) {
+      registry.close();
+      throw e;
+    }
     return registry;
   }
 
@@ -436,6 +441,9 @@ public final class Registry implements AutoCloseable {
   /** Stops reading and closes the clients. */
   @Override
   public void close() {
+    if (closed) {
+      return;
+    }
     closed = true;
     consumer.wakeup();
     try {
