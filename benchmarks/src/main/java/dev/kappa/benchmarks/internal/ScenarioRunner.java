@@ -7,10 +7,12 @@ import dev.kappa.benchmarks.ScenarioRun;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.TopicPartition;
@@ -117,7 +119,7 @@ public final class ScenarioRunner {
   public void cleanUp(Scenario scenario, String group) {
     try (Admin admin = admin()) {
       Topics.deleteWithPrefix(admin, group);
-      Set<String> groups = Set.of(group, scenario.consumerGroup(group));
+      Set<String> groups = new TreeSet<>(List.of(group, scenario.consumerGroup(group)));
       try {
         Topics.await(admin.deleteConsumerGroups(groups).all(), "delete groups " + groups);
       } catch (IllegalStateException e) {
