@@ -353,11 +353,12 @@ public final class EventTimeGate {
    */
   synchronized boolean canRelease(Object owner, Set<TopicPartition> paused) {
     Candidates candidates = candidates(owner, paused);
+    boolean replaying = replayingHere();
     for (Partition state : candidates.releasable) {
       ConsumerRecord<byte[], byte[]> head = state.held.getFirst();
       boolean live =
           reached.contains(state.partition) || head.offset() >= targets.get(state.partition);
-      if ((live && !replayingHere()) || withinBound(head.timestamp(), candidates.others)) {
+      if ((live && !replaying) || withinBound(head.timestamp(), candidates.others)) {
         return true;
       }
     }
@@ -381,6 +382,8 @@ public final class EventTimeGate {
         new PriorityQueue<>(Comparator.comparingLong(state -> state.held.getFirst().timestamp()));
     byHead.addAll(candidates.releasable);
     long others = candidates.others;
+    // Asked again only when a partition reaches its target, not for every record.
+    boolean replaying = replayingHere();
     while (count < maxRecords && !byHead.isEmpty()) {
       Partition state = byHead.poll();
       ConsumerRecord<byte[], byte[]> head = state.held.getFirst();
@@ -388,12 +391,13 @@ public final class EventTimeGate {
       if (head.offset() >= target) {
         // Control records filled the rest of its log up to the target: it is live now.
         reached.add(state.partition);
+        replaying = replayingHere();
       }
       boolean live = reached.contains(state.partition);
       // A live partition's records were appended after the replay started: while another
       // partition here still replays, they wait like any other, or they would run ahead of it.
       // The smallest next timestamp is the smaller of the others' and this head's.
-      if (!(live && !replayingHere()) && !withinBound(head.timestamp(), others)) {
+      if (!(live && !replaying) && !withinBound(head.timestamp(), others)) {
         // The oldest head of this owner is too far ahead of another partition: so is every head.
         break;
       }
@@ -402,6 +406,7 @@ public final class EventTimeGate {
       if (!live && head.offset() + 1 >= target) {
         reached.add(state.partition);
         live = true;
+        replaying = replayingHere();
       }
       if (!state.held.isEmpty()) {
         byHead.add(state);
