@@ -46,8 +46,7 @@ public final class VersionRuntime {
    */
   public static VersionRuntime start(
       JobVersion version, JobTopology topology, ReplayPlan plan, JobConfig config, Duration skew) {
-    PacedClientSupplier.requireClassicProtocol(
-        topology.applicationId(), config.streamsConfig(topology));
+    PacedClientSupplier.requireClassicProtocol(topology.applicationId(), config.overrides());
     EventTimeGate gate = new EventTimeGate(skew, plan.targets());
     RunningJob running = RunningJob.start(topology, config, new PacedClientSupplier(gate));
     return new VersionRuntime(version, topology, gate, running, new ProgressMeter(version, plan));
