@@ -7,17 +7,22 @@ import dev.kappa.topology.ServingTable;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.StreamsMetadata;
+import org.apache.kafka.streams.TopologyDescription;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.kstream.Windowed;
 import org.apache.kafka.streams.query.FailureReason;
@@ -28,6 +33,7 @@ import org.apache.kafka.streams.query.RangeQuery;
 import org.apache.kafka.streams.query.StateQueryRequest;
 import org.apache.kafka.streams.query.StateQueryResult;
 import org.apache.kafka.streams.query.WindowKeyQuery;
+import org.apache.kafka.streams.query.WindowRangeQuery;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
@@ -56,6 +62,8 @@ import org.jspecify.annotations.Nullable;
 public final class TableQueries {
 
   private static final Duration RETRY_AFTER = Duration.ofSeconds(1);
+  private static final Comparator<HostInfo> HOST_ORDER =
+      Comparator.comparing(HostInfo::host).thenComparingInt(HostInfo::port);
 
   private final ServingVersions versions;
 
@@ -132,6 +140,16 @@ public final class TableQueries {
      * @throws UnknownTableException as for {@link #get}
      */
     public Answer<List<KeyValue<K, V>>> range(@Nullable K from, @Nullable K to) {
+      Answer<PartitionRows<KeyValue<K, V>>> answer = rangeByPartition(from, to);
+      return new Answer<>(answer.version(), answer.value().rows());
+    }
+
+    /**
+     * As {@link #range}, with the partitions that answered, so that a router that merges the
+     * answers of every instance can tell a complete answer from one with a partition in flight.
+     */
+    public Answer<PartitionRows<KeyValue<K, V>>> rangeByPartition(
+        @Nullable K from, @Nullable K to) {
       Target target = target(ServingTable.Shape.KEY_VALUE, "read a range of keys");
       RangeQuery<K, V> query =
           from == null && to == null
@@ -140,13 +158,103 @@ public final class TableQueries {
                   ? RangeQuery.withUpperBound(to)
                   : to == null ? RangeQuery.withLowerBound(from) : RangeQuery.withRange(from, to);
       List<KeyValue<K, V>> rows = new ArrayList<>();
-      for (QueryResult<KeyValueIterator<K, V>> result :
-          query(target, query, Optional.empty()).values()) {
+      Map<Integer, QueryResult<KeyValueIterator<K, V>>> results =
+          query(target, query, Optional.empty());
+      for (QueryResult<KeyValueIterator<K, V>> result : results.values()) {
         try (KeyValueIterator<K, V> iterator = result.getResult()) {
           iterator.forEachRemaining(rows::add);
         }
       }
-      return new Answer<>(target.version(), rows);
+      return new Answer<>(target.version(), new PartitionRows<>(results.keySet(), rows));
+    }
+
+    /**
+     * The windows of every key of a windowed table that start between {@code from} and {@code to}
+     * (inclusive), in the partitions this instance holds, with the partitions that answered.
+     *
+     * @throws IllegalArgumentException if {@code from} is after {@code to}
+     * @throws StoreNotReadyException if the store cannot answer yet
+     * @throws UnknownTableException as for {@link #get}, or if the table is not a windowed table
+     */
+    public Answer<PartitionRows<KeyValue<K, WindowValue<V>>>> windowRangeByPartition(
+        Instant from, Instant to) {
+      checkTimeRange(from, to);
+      Target target = target(ServingTable.Shape.WINDOWED, "read windows of all keys");
+      Duration size = Objects.requireNonNull(target.served().windowSize());
+      List<KeyValue<K, WindowValue<V>>> rows = new ArrayList<>();
+      Map<Integer, QueryResult<KeyValueIterator<Windowed<K>, Object>>> results =
+          query(
+              target, WindowRangeQuery.<K, Object>withWindowStartRange(from, to), Optional.empty());
+      for (QueryResult<KeyValueIterator<Windowed<K>, Object>> result : results.values()) {
+        try (KeyValueIterator<Windowed<K>, Object> iterator = result.getResult()) {
+          iterator.forEachRemaining(
+              window -> {
+                Instant start = window.key.window().startTime();
+                rows.add(
+                    KeyValue.pair(
+                        window.key.key(),
+                        new WindowValue<>(start, start.plus(size), value(window.value))));
+              });
+        }
+      }
+      return new Answer<>(target.version(), new PartitionRows<>(results.keySet(), rows));
+    }
+
+    /**
+     * The instances that hold the active stores of this table, with the partitions each holds, as
+     * the version's Kafka Streams metadata says; empty without {@code application.server}.
+     *
+     * @throws StoreNotReadyException if the version is not running here or is rebalancing
+     * @throws UnknownTableException as for {@link #get}
+     */
+    public Map<HostInfo, Set<Integer>> hosts() {
+      Target target = target();
+      if (versions.localHost().isEmpty()) {
+        return Map.of();
+      }
+      Set<String> inputs = storeInputTopics(target);
+      Map<HostInfo, Set<Integer>> hosts = new TreeMap<>(HOST_ORDER);
+      for (StreamsMetadata metadata : target.streams().streamsMetadataForStore(table.name())) {
+        Set<Integer> partitions = new TreeSet<>();
+        for (TopicPartition partition : metadata.topicPartitions()) {
+          if (inputs.contains(partition.topic())) {
+            partitions.add(partition.partition());
+          }
+        }
+        if (!partitions.isEmpty()) {
+          hosts.put(metadata.hostInfo(), partitions);
+        }
+      }
+      return hosts;
+    }
+
+    /**
+     * The topics read by the sub-topology that holds this table's store, as the broker names them.
+     */
+    private Set<String> storeInputTopics(Target target) {
+      Set<String> topics = new TreeSet<>();
+      for (TopologyDescription.Subtopology subtopology :
+          target.topology().topology().describe().subtopologies()) {
+        boolean holdsStore =
+            subtopology.nodes().stream()
+                .anyMatch(
+                    node ->
+                        node instanceof TopologyDescription.Processor processor
+                            && processor.stores().contains(table.name()));
+        if (holdsStore) {
+          for (TopologyDescription.Node node : subtopology.nodes()) {
+            if (node instanceof TopologyDescription.Source source && source.topicSet() != null) {
+              // The description names internal (repartition) topics without the application id
+              // that prefixes them on the broker and in the metadata.
+              for (String topic : source.topicSet()) {
+                topics.add(topic);
+                topics.add(target.version().applicationId() + "-" + topic);
+              }
+            }
+          }
+        }
+      }
+      return topics;
     }
 
     /**
@@ -160,12 +268,7 @@ public final class TableQueries {
      */
     public Answer<List<WindowValue<V>>> windows(K key, Instant from, Instant to) {
       Objects.requireNonNull(key, "key");
-      Objects.requireNonNull(from, "from");
-      Objects.requireNonNull(to, "to");
-      if (from.isAfter(to)) {
-        throw new IllegalArgumentException(
-            "Invalid time range: from " + from + " is after to " + to + "; swap them");
-      }
+      checkTimeRange(from, to);
       Target target = target();
       if (target.served().table().shape() == ServingTable.Shape.KEY_VALUE) {
         throw wrongShape(target, "read windows");
@@ -293,7 +396,7 @@ public final class TableQueries {
           && streams.state() != KafkaStreams.State.REBALANCING) {
         throw notReady(jobVersion, "it is " + streams.state());
       }
-      return new Target(jobVersion, served, streams);
+      return new Target(jobVersion, topology, served, streams);
     }
 
     private KeyLocation locate(Target target, K key) {
@@ -380,6 +483,15 @@ public final class TableQueries {
     }
   }
 
+  private static void checkTimeRange(Instant from, Instant to) {
+    Objects.requireNonNull(from, "from");
+    Objects.requireNonNull(to, "to");
+    if (from.isAfter(to)) {
+      throw new IllegalArgumentException(
+          "Invalid time range: from " + from + " is after to " + to + "; swap them");
+    }
+  }
+
   private int activeVersion(String job) {
     OptionalInt active = versions.activeVersion(job);
     if (active.isEmpty()) {
@@ -394,5 +506,6 @@ public final class TableQueries {
     return active.getAsInt();
   }
 
-  private record Target(JobVersion version, ServedTable served, KafkaStreams streams) {}
+  private record Target(
+      JobVersion version, JobTopology topology, ServedTable served, KafkaStreams streams) {}
 }

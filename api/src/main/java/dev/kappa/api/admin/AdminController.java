@@ -1,0 +1,169 @@
+package dev.kappa.api.admin;
+
+import dev.kappa.api.admin.Views.JobView;
+import dev.kappa.api.admin.Views.PlanView;
+import dev.kappa.api.admin.Views.ProgressView;
+import dev.kappa.api.admin.Views.RetirementView;
+import dev.kappa.api.admin.Views.StartRequest;
+import dev.kappa.api.admin.Views.SwapRequest;
+import dev.kappa.api.host.ServingHost;
+import dev.kappa.api.peer.PeerClient;
+import dev.kappa.api.query.BadQueryException;
+import dev.kappa.api.security.Roles;
+import dev.kappa.reprocessing.JobHost;
+import dev.kappa.reprocessing.JobVersion;
+import dev.kappa.reprocessing.StartOptions;
+import dev.kappa.reprocessing.query.StoreNotReadyException;
+import dev.kappa.reprocessing.query.UnknownTableException;
+import dev.kappa.reprocessing.registry.VersionState;
+import dev.kappa.reprocessing.replay.ReplayProgress;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.security.annotation.Secured;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.streams.state.HostInfo;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Changes of logic: start a new version (it replays the log beside the active one), follow its
+ * progress, swap to it when it has caught up, roll back, retire the old version. Only for callers
+ * with the admin role; with no admin token or user configured, every call is refused.
+ */
+@Controller("/admin/jobs/{job}")
+@ExecuteOn(TaskExecutors.BLOCKING)
+@Secured(Roles.ADMIN)
+@Tag(name = "admin")
+@SecurityRequirement(name = "admin")
+final class AdminController {
+
+  private static final Duration RETRY_AFTER = Duration.ofSeconds(1);
+
+  private final ServingHost serving;
+  private final PeerClient peers;
+
+  AdminController(ServingHost serving, PeerClient peers) {
+    this.serving = serving;
+    this.peers = peers;
+  }
+
+  @Post(uri = "/versions", consumes = MediaType.APPLICATION_JSON)
+  @Operation(
+      summary = "Start a new version",
+      description =
+          "It replays its sources from the earliest offsets beside the active version. Refused"
+              + " (409) if a source no longer holds its first records, unless acceptPartialHistory.")
+  HttpResponse<PlanView> start(@PathVariable String job, @Body StartRequest request) {
+    JobHost host = knownJob(job);
+    if (request.version() == null) {
+      throw new BadQueryException("Send the number of the version to start: {\"version\": 2}");
+    }
+    JobVersion version = version(host, job, request.version());
+    if (host.topology(version).isEmpty()) {
+      throw new UnknownTableException(
+          "Unknown version "
+              + version.number()
+              + " of job '"
+              + job
+              + "': this service has no code for it");
+    }
+    StartOptions options = StartOptions.defaults();
+    if (Boolean.TRUE.equals(request.acceptPartialHistory())) {
+      options = options.acceptingPartialHistory();
+    }
+    if (Boolean.TRUE.equals(request.swapWhenCaughtUp())) {
+      options = options.swappingWhenCaughtUp();
+    }
+    return HttpResponse.accepted()
+        .body(PlanView.of(host.startVersion(job, version.number(), options)));
+  }
+
+  @Get(uri = "/versions/{version}/progress", produces = MediaType.APPLICATION_JSON)
+  @Operation(
+      summary = "Replay progress of a version",
+      description = "Measured by the instance that replays it; asked there if it is another one.")
+  HttpResponse<?> progress(@PathVariable String job, @PathVariable int version) {
+    JobHost host = knownJob(job);
+    JobVersion jobVersion = version(host, job, version);
+    Optional<ReplayProgress> progress = host.progress(jobVersion);
+    if (progress.isPresent()) {
+      return HttpResponse.ok(ProgressView.of(progress.get(), host.instance()));
+    }
+    VersionState state = host.history(job).version(version).orElseThrow();
+    String replayer = state.replayer();
+    if (replayer == null || replayer.equals(host.instance())) {
+      throw new StoreNotReadyException(
+          jobVersion + " has no progress here yet: it is " + state.status(), RETRY_AFTER);
+    }
+    String body =
+        peers
+            .get(
+                HostInfo.buildFromEndpoint(replayer),
+                List.of("jobs", job, "versions", Integer.toString(version), "progress"),
+                Map.of())
+            .body();
+    return HttpResponse.ok(body).contentType(MediaType.APPLICATION_JSON_TYPE);
+  }
+
+  @Post(uri = "/swap", consumes = MediaType.APPLICATION_JSON)
+  @Operation(
+      summary = "Swap to a version",
+      description =
+          "Every instance answers from it within moments. Refused (409) if it has not caught up,"
+              + " unless force.")
+  JobView swap(@PathVariable String job, @Body SwapRequest request) {
+    JobHost host = knownJob(job);
+    if (request.to() == null) {
+      throw new BadQueryException("Send the version to swap to: {\"to\": 2}");
+    }
+    host.swap(job, version(host, job, request.to()).number(), Boolean.TRUE.equals(request.force()));
+    return JobView.of(host, job);
+  }
+
+  @Post(uri = "/rollback")
+  @Operation(summary = "Make the version that the active one replaced active again")
+  JobView rollback(@PathVariable String job) {
+    JobHost host = knownJob(job);
+    host.rollback(job);
+    return JobView.of(host, job);
+  }
+
+  @Post(uri = "/versions/{version}/retire")
+  @Operation(
+      summary = "Retire a version",
+      description =
+          "Stops it on every instance, then deletes its consumer group and exactly the topics it"
+              + " owns. Refused (409) for the active version.")
+  RetirementView retire(@PathVariable String job, @PathVariable int version) {
+    JobHost host = knownJob(job);
+    return RetirementView.of(host.retire(job, version(host, job, version).number()));
+  }
+
+  private JobHost knownJob(String job) {
+    JobHost host = serving.require();
+    if (!host.jobs().contains(job)) {
+      throw new UnknownTableException(
+          "Unknown job '" + job + "'; the jobs here are " + host.jobs());
+    }
+    return host;
+  }
+
+  private static JobVersion version(JobHost host, String job, @Nullable Integer number) {
+    if (number == null || number < 1) {
+      throw new BadQueryException("Bad version " + number + ": versions are numbered from 1");
+    }
+    return JobVersion.of(job, number);
+  }
+}

@@ -1,0 +1,193 @@
+package dev.kappa.api.admin;
+
+import dev.kappa.reprocessing.JobHost;
+import dev.kappa.reprocessing.JobVersion;
+import dev.kappa.reprocessing.registry.JobHistory;
+import dev.kappa.reprocessing.registry.VersionState;
+import dev.kappa.reprocessing.replay.PartitionProgress;
+import dev.kappa.reprocessing.replay.ReplayPlan;
+import dev.kappa.reprocessing.replay.ReplayProgress;
+import dev.kappa.topology.KappaJob;
+import dev.kappa.topology.ServingTable;
+import dev.kappa.topology.runtime.RunningJob;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/** The JSON bodies of the job and admin endpoints. */
+final class Views {
+
+  private Views() {}
+
+  /** A job: its versions in the registry, the active one, and the tables of each. */
+  record JobView(
+      String job,
+      @Nullable Integer active,
+      @Nullable Integer previous,
+      String instance,
+      List<VersionView> versions) {
+
+    static JobView of(JobHost host, String job) {
+      JobHistory history = host.history(job);
+      return new JobView(
+          job,
+          history.active().isPresent() ? history.active().getAsInt() : null,
+          history.previous().isPresent() ? history.previous().getAsInt() : null,
+          host.instance(),
+          history.versions().values().stream().map(state -> VersionView.of(host, state)).toList());
+    }
+  }
+
+  /** A version as the registry lists it, and how it runs on this instance. */
+  record VersionView(
+      int version,
+      String status,
+      String applicationId,
+      boolean partialHistory,
+      boolean swapWhenCaughtUp,
+      @Nullable String replayer,
+      @Nullable String stateHere,
+      List<TableView> tables) {
+
+    static VersionView of(JobHost host, VersionState state) {
+      JobVersion version = state.version();
+      Optional<RunningJob> running = host.running(version);
+      return new VersionView(
+          version.number(),
+          state.status().name(),
+          version.applicationId(),
+          state.partialHistory(),
+          state.swapWhenCaughtUp(),
+          state.replayer(),
+          running.map(job -> job.state().name()).orElse(null),
+          host.topology(version)
+              .map(topology -> topology.job())
+              .map(TableView::of)
+              .orElse(List.of()));
+    }
+  }
+
+  /** A serving table: its name, shape and the types of its keys and values. */
+  record TableView(String name, String shape, String keyType, String valueType) {
+
+    static List<TableView> of(KappaJob job) {
+      return job.servingTables().stream().map(TableView::of).toList();
+    }
+
+    static TableView of(ServingTable<?, ?> table) {
+      return new TableView(
+          table.name(),
+          table.shape().name(),
+          table.keys().type().getName(),
+          table.values().type().getName());
+    }
+  }
+
+  /** What a new version replays. */
+  record PlanView(
+      String job,
+      int version,
+      String applicationId,
+      long records,
+      boolean completeHistory,
+      List<PartitionView> partitions) {
+
+    static PlanView of(ReplayPlan plan) {
+      return new PlanView(
+          plan.version().job(),
+          plan.version().number(),
+          plan.version().applicationId(),
+          plan.records(),
+          plan.completeHistory(),
+          plan.targets().entrySet().stream()
+              .map(
+                  target ->
+                      new PartitionView(
+                          target.getKey().topic(),
+                          target.getKey().partition(),
+                          plan.startOffsets().getOrDefault(target.getKey(), 0L),
+                          target.getValue()))
+              .sorted(
+                  java.util.Comparator.comparing(PartitionView::topic)
+                      .thenComparingInt(PartitionView::partition))
+              .toList());
+    }
+  }
+
+  /**
+   * A source partition of a replay: where it starts and its target (the end offset when the version
+   * started).
+   */
+  record PartitionView(String topic, int partition, long from, long target) {}
+
+  /** A source partition of a replay in progress: records replayed, the target and the lag. */
+  record ReplayedPartition(String topic, int partition, long replayed, long target, long lag) {}
+
+  /** The replay progress of a version, measured on the instance that replays it. */
+  record ProgressView(
+      String job,
+      int version,
+      String instance,
+      Instant at,
+      long replayed,
+      long target,
+      double fraction,
+      long inputLag,
+      double recordsPerSecond,
+      @Nullable Long secondsLeft,
+      long lateDropped,
+      long pacedRecords,
+      boolean caughtUp,
+      List<ReplayedPartition> partitions) {
+
+    static ProgressView of(ReplayProgress progress, String instance) {
+      return new ProgressView(
+          progress.version().job(),
+          progress.version().number(),
+          instance,
+          progress.at(),
+          progress.replayed(),
+          progress.target(),
+          progress.fraction(),
+          progress.inputLag(),
+          progress.recordsPerSecond(),
+          progress.timeLeft().map(java.time.Duration::toSeconds).orElse(null),
+          progress.lateDropped(),
+          progress.pacedRecords(),
+          progress.caughtUp(),
+          progress.partitions().stream().map(ProgressView::partition).toList());
+    }
+
+    private static ReplayedPartition partition(PartitionProgress partition) {
+      return new ReplayedPartition(
+          partition.partition().topic(),
+          partition.partition().partition(),
+          partition.replayed(),
+          partition.target(),
+          partition.lag());
+    }
+  }
+
+  /** What retiring a version deleted. */
+  record RetirementView(String job, int version, String deletedGroup, Set<String> deletedTopics) {
+
+    static RetirementView of(JobHost.Retirement retirement) {
+      return new RetirementView(
+          retirement.version().job(),
+          retirement.version().number(),
+          retirement.deletedGroup(),
+          retirement.deletedTopics());
+    }
+  }
+
+  /** The body of a request to start a version. */
+  record StartRequest(
+      @Nullable Integer version,
+      @Nullable Boolean acceptPartialHistory,
+      @Nullable Boolean swapWhenCaughtUp) {}
+
+  /** The body of a request to swap. */
+  record SwapRequest(@Nullable Integer to, @Nullable Boolean force) {}
+}

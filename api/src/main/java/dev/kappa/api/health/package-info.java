@@ -1,0 +1,2 @@
+/** Liveness and readiness of a service instance. */
+package dev.kappa.api.health;

@@ -1,0 +1,185 @@
+package dev.kappa.api.host;
+
+import dev.kappa.api.KappaProperties;
+import dev.kappa.api.VersionedJob;
+import dev.kappa.reprocessing.JobHost;
+import dev.kappa.reprocessing.ReplaySettings;
+import dev.kappa.reprocessing.StartOptions;
+import dev.kappa.reprocessing.query.StoreNotReadyException;
+import dev.kappa.reprocessing.registry.CommandRefusedException;
+import dev.kappa.reprocessing.replay.IncompleteHistoryException;
+import dev.kappa.topology.runtime.JobConfig;
+import io.micronaut.context.BeanContext;
+import io.micronaut.context.event.ApplicationEventListener;
+import io.micronaut.context.exceptions.ConfigurationException;
+import io.micronaut.runtime.server.event.ServerStartupEvent;
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Singleton;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.ServiceLoader;
+import java.util.TreeMap;
+import org.apache.kafka.streams.StreamsConfig;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link JobHost} of this service instance. It starts when the HTTP server has its port, since
+ * that port is part of the {@code application.server} every version advertises, and it closes with
+ * the application context.
+ */
+@Singleton
+public final class ServingHost implements ApplicationEventListener<ServerStartupEvent> {
+
+  private static final Logger log = LoggerFactory.getLogger(ServingHost.class);
+  private static final Duration RETRY_AFTER = Duration.ofSeconds(1);
+
+  private final KappaProperties properties;
+  private final BeanContext beans;
+  private volatile @Nullable JobHost host;
+
+  ServingHost(KappaProperties properties, BeanContext beans) {
+    this.properties = properties;
+    this.beans = beans;
+  }
+
+  @Override
+  public void onApplicationEvent(ServerStartupEvent event) {
+    start(event.getSource().getPort());
+  }
+
+  /** The running host. */
+  public Optional<JobHost> current() {
+    return Optional.ofNullable(host);
+  }
+
+  /**
+   * The running host.
+   *
+   * @throws StoreNotReadyException while the service starts
+   */
+  public JobHost require() {
+    JobHost running = host;
+    if (running == null) {
+      throw new StoreNotReadyException("The service is starting: its jobs are not up", RETRY_AFTER);
+    }
+    return running;
+  }
+
+  private synchronized void start(int port) {
+    if (host != null) {
+      return;
+    }
+    String bootstrap = properties.getBootstrapServers();
+    if (bootstrap == null || bootstrap.isBlank()) {
+      throw new ConfigurationException(
+          "Set kappa.bootstrap-servers (or KAPPA_BOOTSTRAP_SERVERS) to the Kafka cluster");
+    }
+    String server = properties.getAdvertisedHost() + ":" + port;
+    JobConfig.Builder config =
+        JobConfig.builder(bootstrap)
+            .stateDirectory(stateDirectory())
+            .set(StreamsConfig.APPLICATION_SERVER_CONFIG, server);
+    properties.getKafka().forEach(config::set);
+    JobHost.Builder builder =
+        JobHost.builder(config.build())
+            .settings(replaySettings())
+            .registryTopic(properties.getRegistryTopic())
+            .instance(server);
+    Map<String, VersionedJob> jobs = jobs();
+    jobs.values()
+        .forEach(job -> job.versions().forEach((number, code) -> builder.version(number, code)));
+    JobHost started = builder.start();
+    host = started;
+    log.info("Serving jobs {} at {}", jobs.keySet(), server);
+    if (properties.isStartFirstVersions()) {
+      jobs.values().forEach(job -> startFirstVersion(started, job));
+    }
+  }
+
+  private static void startFirstVersion(JobHost host, VersionedJob job) {
+    String name = job.name();
+    if (!host.history(name).versions().isEmpty()) {
+      return;
+    }
+    int first = job.versions().firstKey();
+    try {
+      // The first version serves the log as it is retained: there is no older version to match.
+      host.startVersion(name, first, StartOptions.defaults().acceptingPartialHistory());
+    } catch (CommandRefusedException | IncompleteHistoryException e) {
+      // Another instance started it first; the registry brings it here.
+      log.info("Not starting v{} of job '{}': {}", first, name, e.getMessage());
+    }
+  }
+
+  /** The jobs found as beans and through the service loader, by name. */
+  private Map<String, VersionedJob> jobs() {
+    List<VersionedJob> found = new ArrayList<>(beans.getBeansOfType(VersionedJob.class));
+    ServiceLoader.load(VersionedJob.class).forEach(found::add);
+    Map<String, VersionedJob> jobs = new TreeMap<>();
+    for (VersionedJob job : found) {
+      VersionedJob other = jobs.putIfAbsent(job.name(), job);
+      if (other != null && other.getClass() != job.getClass()) {
+        throw new ConfigurationException(
+            "Job '"
+                + job.name()
+                + "' is defined twice, by "
+                + other.getClass().getName()
+                + " and "
+                + job.getClass().getName());
+      }
+    }
+    if (jobs.isEmpty()) {
+      throw new ConfigurationException(
+          "No jobs found: put a jar with a dev.kappa.api.VersionedJob (a bean or a"
+              + " META-INF/services entry) on the class path");
+    }
+    return jobs;
+  }
+
+  private Path stateDirectory() {
+    Path configured = properties.getStateDirectory();
+    if (configured != null) {
+      return configured;
+    }
+    try {
+      return Files.createTempDirectory("kappa-state-");
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "Cannot create a state directory; set kappa.state-directory", e);
+    }
+  }
+
+  private ReplaySettings replaySettings() {
+    KappaProperties.Replay replay = properties.getReplay();
+    ReplaySettings settings = ReplaySettings.defaults();
+    if (replay.getCatchUpLag() != null) {
+      settings = settings.withCatchUpLag(replay.getCatchUpLag());
+    }
+    if (replay.getSettlingPeriod() != null) {
+      settings = settings.withSettlingPeriod(replay.getSettlingPeriod());
+    }
+    if (replay.getMaxEventTimeSkew() != null) {
+      settings = settings.withMaxEventTimeSkew(replay.getMaxEventTimeSkew());
+    }
+    return settings;
+  }
+
+  /** Stops every version on this instance; the registry and the other instances are untouched. */
+  @PreDestroy
+  synchronized void close() {
+    JobHost running = host;
+    host = null;
+    if (running != null) {
+      running.close();
+    }
+  }
+}

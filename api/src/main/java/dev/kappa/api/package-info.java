@@ -1,0 +1,2 @@
+/** The serving layer and the Micronaut service. */
+package dev.kappa.api;

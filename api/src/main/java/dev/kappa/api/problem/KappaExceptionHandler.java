@@ -1,0 +1,57 @@
+package dev.kappa.api.problem;
+
+import dev.kappa.api.peer.PeerProblemException;
+import dev.kappa.reprocessing.query.StoreNotReadyException;
+import dev.kappa.topology.KappaException;
+import io.micronaut.context.annotation.Requires;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.MutableHttpResponse;
+import io.micronaut.http.annotation.Produces;
+import io.micronaut.http.server.exceptions.ExceptionHandler;
+import io.micronaut.http.server.exceptions.response.ErrorContext;
+import io.micronaut.http.server.exceptions.response.ErrorResponseProcessor;
+import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Answers the library's errors with their status and a problem body: 400 for a bad query, 404 for
+ * an unknown job, table, version or key, 409 for a refused command, 503 with Retry-After for a
+ * store that is not ready. An error another instance answered goes back as it came.
+ */
+@Produces
+@Singleton
+@Requires(classes = {KappaException.class, ExceptionHandler.class})
+final class KappaExceptionHandler implements ExceptionHandler<KappaException, HttpResponse<?>> {
+
+  private static final Logger log = LoggerFactory.getLogger(KappaExceptionHandler.class);
+
+  private final ErrorResponseProcessor<?> problems;
+
+  KappaExceptionHandler(ErrorResponseProcessor<?> problems) {
+    this.problems = problems;
+  }
+
+  @Override
+  public HttpResponse<?> handle(HttpRequest request, KappaException error) {
+    if (error instanceof PeerProblemException peer) {
+      return HttpResponse.status(HttpStatus.valueOf(peer.status()))
+          .contentType(MediaType.of(peer.contentType()))
+          .body(peer.body());
+    }
+    HttpStatus status = ProblemTypes.status(error);
+    if (status == HttpStatus.INTERNAL_SERVER_ERROR) {
+      log.error("Request {} failed", request, error);
+    }
+    MutableHttpResponse<?> response = HttpResponse.status(status);
+    if (error instanceof StoreNotReadyException notReady) {
+      response.header("Retry-After", Long.toString(Math.max(1, notReady.retryAfter().toSeconds())));
+    }
+    return problems.processResponse(
+        ErrorContext.builder(request).cause(error).errorMessage(error.getMessage()).build(),
+        response);
+  }
+}

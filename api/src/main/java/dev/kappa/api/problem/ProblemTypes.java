@@ -1,0 +1,57 @@
+package dev.kappa.api.problem;
+
+import dev.kappa.api.peer.NotRoutableException;
+import dev.kappa.api.query.BadQueryException;
+import dev.kappa.api.query.KeyNotFoundException;
+import dev.kappa.reprocessing.query.KeyElsewhereException;
+import dev.kappa.reprocessing.query.StoreNotReadyException;
+import dev.kappa.reprocessing.query.UnknownTableException;
+import dev.kappa.reprocessing.registry.CommandRefusedException;
+import dev.kappa.reprocessing.replay.IncompleteHistoryException;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.security.authentication.AuthorizationException;
+
+/** The status and problem type of each error the service answers with. */
+final class ProblemTypes {
+
+  private ProblemTypes() {}
+
+  static HttpStatus status(Throwable error) {
+    if (error instanceof BadQueryException || error instanceof IllegalArgumentException) {
+      return HttpStatus.BAD_REQUEST;
+    } else if (error instanceof UnknownTableException || error instanceof KeyNotFoundException) {
+      return HttpStatus.NOT_FOUND;
+    } else if (error instanceof CommandRefusedException
+        || error instanceof IncompleteHistoryException) {
+      return HttpStatus.CONFLICT;
+    } else if (error instanceof StoreNotReadyException
+        || error instanceof KeyElsewhereException
+        || error instanceof NotRoutableException) {
+      return HttpStatus.SERVICE_UNAVAILABLE;
+    }
+    return HttpStatus.INTERNAL_SERVER_ERROR;
+  }
+
+  static String of(Throwable error) {
+    if (error instanceof BadQueryException || error instanceof IllegalArgumentException) {
+      return "bad-query";
+    } else if (error instanceof UnknownTableException) {
+      return "unknown-table";
+    } else if (error instanceof KeyNotFoundException) {
+      return "key-not-found";
+    } else if (error instanceof CommandRefusedException) {
+      return "command-refused";
+    } else if (error instanceof IncompleteHistoryException) {
+      return "incomplete-history";
+    } else if (error instanceof StoreNotReadyException) {
+      return "store-not-ready";
+    } else if (error instanceof KeyElsewhereException) {
+      return "key-moved";
+    } else if (error instanceof NotRoutableException) {
+      return "not-routable";
+    } else if (error instanceof AuthorizationException authorization) {
+      return authorization.isForbidden() ? "forbidden" : "unauthorized";
+    }
+    return "internal-error";
+  }
+}

@@ -1,0 +1,121 @@
+package dev.kappa.api.query;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kappa.api.query.Results.KeyResult;
+import dev.kappa.api.query.Results.KeyRow;
+import dev.kappa.api.query.Results.PartitionResult;
+import dev.kappa.api.query.Results.WindowRow;
+import dev.kappa.api.query.Results.WindowsResult;
+import dev.kappa.reprocessing.JobHost;
+import dev.kappa.reprocessing.query.Answer;
+import dev.kappa.reprocessing.query.KeyElsewhereException;
+import dev.kappa.reprocessing.query.PartitionRows;
+import dev.kappa.reprocessing.query.WindowValue;
+import jakarta.inject.Singleton;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Answers from the stores of this instance only. The router uses it for what this instance holds;
+ * other instances reach it through the internal endpoints.
+ */
+@Singleton
+final class LocalQueries {
+
+  private final ObjectMapper json;
+
+  LocalQueries(ObjectMapper json) {
+    this.json = json;
+  }
+
+  /**
+   * @throws KeyElsewhereException if another instance holds the key
+   * @throws KeyNotFoundException if the table has no such key
+   */
+  <K, V> KeyResult key(JobHost host, ResolvedTable<K, V> table, String keyText) {
+    K key = table.key(keyText);
+    Answer<Optional<V>> answer = table.view().get(key);
+    V value =
+        answer
+            .value()
+            .orElseThrow(
+                () ->
+                    new KeyNotFoundException(
+                        "Table '"
+                            + table.table().name()
+                            + "' of "
+                            + answer.version()
+                            + " has no key '"
+                            + keyText
+                            + "'",
+                        answer.version(),
+                        host.instance()));
+    return new KeyResult(
+        table.version().job(),
+        table.table().name(),
+        answer.version().number(),
+        host.instance(),
+        key,
+        value);
+  }
+
+  /**
+   * @throws KeyElsewhereException if another instance holds the key
+   */
+  <K, V> WindowsResult windows(
+      JobHost host, ResolvedTable<K, V> table, String keyText, Instant from, Instant to) {
+    K key = table.key(keyText);
+    Answer<List<WindowValue<V>>> answer = table.view().windows(key, from, to);
+    return new WindowsResult(
+        table.version().job(),
+        table.table().name(),
+        answer.version().number(),
+        host.instance(),
+        key,
+        from,
+        to,
+        answer.value());
+  }
+
+  <K, V> PartitionResult range(
+      JobHost host, ResolvedTable<K, V> table, @Nullable String from, @Nullable String to) {
+    @Nullable K low = from == null ? null : table.key(from);
+    @Nullable K high = to == null ? null : table.key(to);
+    return partitionResult(
+        host,
+        table,
+        table.view().rangeByPartition(low, high),
+        row -> new KeyRow(row.key, row.value));
+  }
+
+  <K, V> PartitionResult windowRange(
+      JobHost host, ResolvedTable<K, V> table, Instant from, Instant to) {
+    return partitionResult(
+        host,
+        table,
+        table.view().windowRangeByPartition(from, to),
+        row -> new WindowRow(row.key, row.value.start(), row.value.end(), row.value.value()));
+  }
+
+  private <R> PartitionResult partitionResult(
+      JobHost host,
+      ResolvedTable<?, ?> table,
+      Answer<PartitionRows<R>> answer,
+      Function<R, Object> row) {
+    List<JsonNode> rows =
+        answer.value().rows().stream()
+            .map(each -> (JsonNode) json.valueToTree(row.apply(each)))
+            .toList();
+    return new PartitionResult(
+        table.version().job(),
+        table.table().name(),
+        answer.version().number(),
+        host.instance(),
+        answer.value().partitions(),
+        rows);
+  }
+}

@@ -1,0 +1,91 @@
+package dev.kappa.api.query;
+
+import dev.kappa.api.host.ServingHost;
+import dev.kappa.api.peer.PeerClient;
+import dev.kappa.api.query.QueryParameters.TimeRange;
+import dev.kappa.api.query.Results.KeyResult;
+import dev.kappa.api.query.Results.PartitionResult;
+import dev.kappa.api.query.Results.WindowsResult;
+import dev.kappa.api.security.Roles;
+import dev.kappa.reprocessing.JobHost;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.security.annotation.Secured;
+import io.swagger.v3.oas.annotations.Hidden;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What instances ask each other: answers from this instance's own stores, never forwarded further.
+ * A key held elsewhere, or a store not ready, is a 503 that the asking instance retries. Only
+ * callers with the peer token may call it.
+ */
+@Controller(PeerClient.INTERNAL + "/jobs/{job}/tables/{table}")
+@ExecuteOn(TaskExecutors.BLOCKING)
+@Secured(Roles.PEER)
+@Hidden
+final class PeerQueryController {
+
+  private final ServingHost serving;
+  private final LocalQueries local;
+
+  PeerQueryController(ServingHost serving, LocalQueries local) {
+    this.serving = serving;
+    this.local = local;
+  }
+
+  @Get(uri = "/keys/{key}", produces = MediaType.APPLICATION_JSON)
+  KeyResult key(
+      @PathVariable String job,
+      @PathVariable String table,
+      @PathVariable String key,
+      @QueryValue @Nullable String version) {
+    JobHost host = serving.require();
+    return local.key(host, resolve(host, job, table, version), key);
+  }
+
+  @Get(uri = "/keys/{key}/windows", produces = MediaType.APPLICATION_JSON)
+  WindowsResult windows(
+      @PathVariable String job,
+      @PathVariable String table,
+      @PathVariable String key,
+      @QueryValue @Nullable String from,
+      @QueryValue @Nullable String to,
+      @QueryValue @Nullable String version) {
+    JobHost host = serving.require();
+    TimeRange range = QueryParameters.timeRange(from, to);
+    return local.windows(host, resolve(host, job, table, version), key, range.from(), range.to());
+  }
+
+  @Get(uri = "/keys", produces = MediaType.APPLICATION_JSON)
+  PartitionResult range(
+      @PathVariable String job,
+      @PathVariable String table,
+      @QueryValue @Nullable String from,
+      @QueryValue @Nullable String to,
+      @QueryValue @Nullable String version) {
+    JobHost host = serving.require();
+    return local.range(host, resolve(host, job, table, version), from, to);
+  }
+
+  @Get(uri = "/windows", produces = MediaType.APPLICATION_JSON)
+  PartitionResult windowRange(
+      @PathVariable String job,
+      @PathVariable String table,
+      @QueryValue @Nullable String from,
+      @QueryValue @Nullable String to,
+      @QueryValue @Nullable String version) {
+    JobHost host = serving.require();
+    TimeRange range = QueryParameters.timeRange(from, to);
+    return local.windowRange(host, resolve(host, job, table, version), range.from(), range.to());
+  }
+
+  private static ResolvedTable<?, ?> resolve(
+      JobHost host, String job, String table, @Nullable String version) {
+    return ResolvedTable.of(host, job, table, QueryParameters.version(version));
+  }
+}

@@ -1,0 +1,143 @@
+package dev.kappa.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.runtime.server.EmbeddedServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One instance of the service in this JVM, on its own port and state directory, against the test
+ * broker, with an HTTP client for the tests.
+ */
+final class ServiceInstance implements AutoCloseable {
+
+  static final String ADMIN_TOKEN = "admin-secret";
+  static final String PEER_TOKEN = "peer-secret";
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  private final EmbeddedServer server;
+
+  private ServiceInstance(EmbeddedServer server) {
+    this.server = server;
+  }
+
+  /** Starts an instance; {@code overrides} replace the test defaults. */
+  static ServiceInstance start(
+      String bootstrapServers,
+      Path stateDirectory,
+      String registryTopic,
+      Map<String, Object> overrides) {
+    Map<String, Object> properties = new HashMap<>();
+    properties.put("micronaut.server.port", freePort());
+    properties.put("kappa.bootstrap-servers", bootstrapServers);
+    properties.put("kappa.state-directory", stateDirectory.toString());
+    properties.put("kappa.registry-topic", registryTopic);
+    properties.put("kappa.security.admin-tokens", ADMIN_TOKEN);
+    properties.put("kappa.security.peer-token", PEER_TOKEN);
+    properties.put("kappa.replay.settling-period", "1s");
+    properties.put("kappa.kafka.commit.interval.ms", "200");
+    properties.put("kappa.kafka.statestore.cache.max.bytes", "0");
+    properties.putAll(overrides);
+    EmbeddedServer server =
+        ApplicationContext.builder(properties)
+            .singletons(MeterReadings.versions())
+            .deduceEnvironment(false)
+            .run(EmbeddedServer.class);
+    return new ServiceInstance(server);
+  }
+
+  /** This instance's {@code host:port}, as the answers name it. */
+  String name() {
+    return "localhost:" + server.getPort();
+  }
+
+  ApplicationContext context() {
+    return server.getApplicationContext();
+  }
+
+  Reply get(String path) {
+    return send(HttpRequest.newBuilder(uri(path)).GET(), null);
+  }
+
+  Reply get(String path, String token) {
+    return send(HttpRequest.newBuilder(uri(path)).GET(), token);
+  }
+
+  Reply post(String path, String body, @Nullable String token) {
+    return send(
+        HttpRequest.newBuilder(uri(path))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body)),
+        token);
+  }
+
+  private URI uri(String path) {
+    return URI.create("http://" + name() + path);
+  }
+
+  private static Reply send(HttpRequest.Builder request, @Nullable String token) {
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    try {
+      HttpResponse<String> response =
+          HTTP.send(
+              request.timeout(Duration.ofSeconds(30)).build(),
+              HttpResponse.BodyHandlers.ofString());
+      return new Reply(
+          response.statusCode(),
+          response.headers().firstValue("Content-Type").orElse(""),
+          response.headers().firstValue("Retry-After"),
+          response.body());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    server.close();
+  }
+
+  private static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** An HTTP answer. */
+  record Reply(int status, String contentType, Optional<String> retryAfter, String body) {
+    JsonNode json() {
+      try {
+        return JSON.readTree(body);
+      } catch (IOException e) {
+        throw new UncheckedIOException("Not JSON (" + status + "): " + body, e);
+      }
+    }
+
+    @Override
+    public String toString() {
+      return status + " " + contentType + " " + body;
+    }
+  }
+}

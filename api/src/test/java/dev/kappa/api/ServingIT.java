@@ -1,0 +1,294 @@
+package dev.kappa.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.kappa.api.MeterReadings.Place;
+import dev.kappa.api.MeterReadings.Total;
+import dev.kappa.api.ServiceInstance.Reply;
+import dev.kappa.embedded.EmbeddedKafkaExtension;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Two instances of the service on different ports, serving v1 of the meters job from a real broker:
+ * keys answered through either instance, ranges merged from both, keys of every declared type,
+ * windows, bad inputs as problem+json, and admin operations closed to anonymous callers.
+ */
+class ServingIT {
+
+  @RegisterExtension static final EmbeddedKafkaExtension kafka = new EmbeddedKafkaExtension();
+
+  private static final int METERS = 60;
+  private static final Readings READINGS = new Readings(4_000, METERS, 7);
+  private static final String TABLES = "/jobs/meters/tables/";
+  private static final Duration TIMEOUT = Duration.ofSeconds(120);
+
+  private static ServiceInstance a;
+  private static ServiceInstance b;
+
+  @BeforeAll
+  static void startTwoInstances() throws Exception {
+    kafka.get().createTopic(MeterReadings.READINGS.topic(), 4, Map.of("retention.ms", "-1"));
+    READINGS.produce(kafka.bootstrapServers());
+    a =
+        ServiceInstance.start(
+            kafka.bootstrapServers(),
+            Files.createTempDirectory("serving-a"),
+            "serving-registry",
+            Map.of());
+    b =
+        ServiceInstance.start(
+            kafka.bootstrapServers(),
+            Files.createTempDirectory("serving-b"),
+            "serving-registry",
+            Map.of());
+    Map<String, Total> expected = READINGS.byMeter(0);
+    await()
+        .atMost(TIMEOUT)
+        .pollInterval(Duration.ofMillis(500))
+        .untilAsserted(
+            () -> {
+              Reply range = a.get(TABLES + "totals-by-meter/keys");
+              assertThat(range.status()).as(range.toString()).isEqualTo(200);
+              assertThat(range.json().get("count").asInt()).isEqualTo(METERS);
+              assertThat(totalOf(range.json().get("rows").get(METERS - 1).get("value")))
+                  .isEqualTo(expected.get(Readings.meter(METERS - 1)));
+              assertThat(range.json().get("instances")).hasSize(2);
+            });
+  }
+
+  @AfterAll
+  static void stop() {
+    if (b != null) {
+      b.close();
+    }
+    if (a != null) {
+      a.close();
+    }
+  }
+
+  @Test
+  void shouldAnswerAKeyHeldByTheOtherInstanceThroughThisOne() {
+    Map<String, Total> expected = READINGS.byMeter(0);
+    Set<String> servedBy = new HashSet<>();
+    for (String meter : expected.keySet()) {
+      for (ServiceInstance asked : List.of(a, b)) {
+        Reply reply = asked.get(TABLES + "totals-by-meter/keys/" + meter);
+        assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+        JsonNode answer = reply.json();
+        assertThat(totalOf(answer.get("value"))).as(meter).isEqualTo(expected.get(meter));
+        assertThat(answer.get("version").asInt()).isEqualTo(1);
+        assertThat(answer.get("key").asText()).isEqualTo(meter);
+        servedBy.add(asked.name() + " <- " + answer.get("instance").asText());
+      }
+    }
+    // Each instance answered keys it holds and keys the other holds.
+    assertThat(servedBy)
+        .containsExactlyInAnyOrder(
+            a.name() + " <- " + a.name(),
+            a.name() + " <- " + b.name(),
+            b.name() + " <- " + a.name(),
+            b.name() + " <- " + b.name());
+  }
+
+  @Test
+  void shouldMergeARangeFromBothInstancesSortedByKey() {
+    Map<String, Total> expected = READINGS.byMeter(0);
+    for (ServiceInstance asked : List.of(a, b)) {
+      JsonNode range = asked.get(TABLES + "totals-by-meter/keys?from=m-010&to=m-019").json();
+      assertThat(range.get("version").asInt()).isEqualTo(1);
+      assertThat(texts(range.get("instances"))).containsExactlyInAnyOrder(a.name(), b.name());
+      List<String> keys = new ArrayList<>();
+      for (JsonNode row : range.get("rows")) {
+        keys.add(row.get("key").asText());
+        assertThat(totalOf(row.get("value"))).isEqualTo(expected.get(row.get("key").asText()));
+      }
+      assertThat(keys)
+          .containsExactly(
+              "m-010", "m-011", "m-012", "m-013", "m-014", "m-015", "m-016", "m-017", "m-018",
+              "m-019");
+    }
+    JsonNode limited = a.get(TABLES + "totals-by-meter/keys?limit=5").json();
+    assertThat(limited.get("count").asInt()).isEqualTo(5);
+    assertThat(limited.get("truncated").asBoolean()).isTrue();
+  }
+
+  @Test
+  void shouldAnswerKeysOfEveryDeclaredType() {
+    READINGS
+        .byFloor(0)
+        .forEach(
+            (floor, total) -> {
+              JsonNode answer = a.get(TABLES + "totals-by-floor/keys/" + floor).json();
+              assertThat(answer.get("key").asInt()).isEqualTo(floor);
+              assertThat(totalOf(answer.get("value"))).isEqualTo(total);
+            });
+    Map<Place, Total> places = READINGS.byPlace(0);
+    assertThat(places).hasSizeGreaterThan(3);
+    places.forEach(
+        (place, total) -> {
+          String key = "{\"site\":\"" + place.site() + "\",\"floor\":" + place.floor() + "}";
+          Reply reply = b.get(TABLES + "totals-by-place/keys/" + encode(key));
+          assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+          assertThat(reply.json().get("key").get("site").asText()).isEqualTo(place.site());
+          assertThat(totalOf(reply.json().get("value"))).isEqualTo(total);
+        });
+    JsonNode floors = b.get(TABLES + "totals-by-floor/keys").json();
+    assertThat(floors.get("rows")).hasSize(4);
+    assertThat(floors.get("rows").get(3).get("key").asInt()).isEqualTo(3);
+  }
+
+  @Test
+  void shouldAnswerTheWindowsOfAKeyAndOfAllKeysBetweenTwoInstants() {
+    Instant from = Readings.START;
+    Instant to = Readings.START.plus(Duration.ofMinutes(2));
+    for (String site : List.of("site-0", "site-1", "site-2")) {
+      Map<Instant, Total> expected = READINGS.bySiteWindow(0, site);
+      JsonNode answer =
+          a.get(TABLES + "totals-by-site/keys/" + site + "/windows?from=" + from + "&to=" + to)
+              .json();
+      List<Instant> starts = new ArrayList<>();
+      for (JsonNode window : answer.get("windows")) {
+        Instant start = Instant.parse(window.get("start").asText());
+        starts.add(start);
+        assertThat(totalOf(window.get("value")))
+            .as(site + " " + start)
+            .isEqualTo(expected.get(start));
+        assertThat(Instant.parse(window.get("end").asText()))
+            .isEqualTo(start.plus(Duration.ofMinutes(1)));
+      }
+      assertThat(starts).containsExactly(from, from.plus(Duration.ofMinutes(1)), to);
+    }
+    JsonNode all = b.get(TABLES + "totals-by-site/windows?from=" + from + "&to=" + to).json();
+    assertThat(all.get("rows")).hasSize(9);
+    assertThat(texts(all.get("instances"))).containsExactlyInAnyOrder(a.name(), b.name());
+    JsonNode first = all.get("rows").get(0);
+    assertThat(first.get("key").asText()).isEqualTo("site-0");
+    assertThat(totalOf(first.get("value"))).isEqualTo(READINGS.bySiteWindow(0, "site-0").get(from));
+  }
+
+  @ParameterizedTest(name = "{0} -> {1}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "/jobs/meters/tables/no-such-table/keys/m-001 | 404 | Unknown table 'no-such-table'",
+        "/jobs/no-such-job/tables/totals-by-meter/keys/m-001 | 404 | Unknown job 'no-such-job'",
+        "/jobs/meters/tables/totals-by-meter/keys/m-001?version=9 | 404 | Unknown version 9",
+        "/jobs/meters/tables/totals-by-meter/keys/m-001?version=x | 400 | Bad version 'x'",
+        "/jobs/meters/tables/totals-by-meter/keys/no-such-meter | 404 | has no key 'no-such-meter'",
+        "/jobs/meters/tables/totals-by-floor/keys/first | 400 | Bad key 'first'",
+        "/jobs/meters/tables/totals-by-place/keys/site-0 | 400 | Bad key 'site-0'",
+        "/jobs/meters/tables/totals-by-site/keys/site-0/windows?from=2026-11-23T11:00:00Z&to=2026-11-23T10:00:00Z | 400 | is after to",
+        "/jobs/meters/tables/totals-by-site/keys/site-0/windows?from=yesterday | 400 | Bad time 'yesterday'",
+        "/jobs/meters/tables/totals-by-meter/keys/m-001/windows | 404 | it is a KEY_VALUE table",
+        "/jobs/meters/tables/totals-by-meter/keys?limit=0 | 400 | Bad limit '0'",
+        "/no/such/path | 404 | No such resource",
+      })
+  void shouldAnswerBadInputsWithAProblemThatSaysWhatToFix(String path, int status, String detail) {
+    Reply reply = a.get(path);
+    assertThat(reply.status()).as(reply.toString()).isEqualTo(status);
+    assertThat(reply.contentType()).startsWith("application/problem+json");
+    JsonNode problem = reply.json();
+    assertThat(problem.get("status").asInt()).isEqualTo(status);
+    assertThat(problem.get("type").asText()).startsWith("https://kappa.dev/problems/");
+    assertThat(problem.get("detail").asText()).contains(detail);
+  }
+
+  @Test
+  void shouldRefuseAdminOperationsWithoutCredentialsAndChangeNothing() {
+    String before = a.get("/jobs/meters").body();
+    List<Reply> refused =
+        List.of(
+            a.post("/admin/jobs/meters/versions", "{\"version\":2}", null),
+            a.post("/admin/jobs/meters/versions", "{\"version\":2}", "not-the-token"),
+            b.post("/admin/jobs/meters/swap", "{\"to\":2,\"force\":true}", null),
+            b.post("/admin/jobs/meters/rollback", "", null),
+            a.post("/admin/jobs/meters/versions/1/retire", "", null),
+            a.get("/admin/jobs/meters/versions/1/progress"));
+    for (Reply reply : refused) {
+      assertThat(reply.status()).as(reply.toString()).isEqualTo(401);
+      assertThat(reply.contentType()).startsWith("application/problem+json");
+      assertThat(reply.json().get("detail").asText()).contains("credentials");
+    }
+    // The internal endpoints are for instances only: anonymous 401, an admin 403.
+    assertThat(a.get("/internal/jobs/meters/tables/totals-by-meter/keys/m-001").status())
+        .isEqualTo(401);
+    assertThat(
+            a.get(
+                    "/internal/jobs/meters/tables/totals-by-meter/keys/m-001",
+                    ServiceInstance.ADMIN_TOKEN)
+                .status())
+        .isEqualTo(403);
+    // A peer is not an admin.
+    assertThat(a.post("/admin/jobs/meters/rollback", "", ServiceInstance.PEER_TOKEN).status())
+        .isEqualTo(403);
+    assertThat(a.get("/jobs/meters").body()).isEqualTo(before);
+    assertThat(texts(a.get("/jobs/meters").json().get("versions").findValues("version")))
+        .containsExactly("1");
+  }
+
+  @Test
+  void shouldRefuseAdminCommandsThatBreakTheRulesWithAConflict() {
+    Reply swap = a.post("/admin/jobs/meters/swap", "{\"to\":1}", ServiceInstance.ADMIN_TOKEN);
+    assertThat(swap.status()).as(swap.toString()).isEqualTo(409);
+    assertThat(swap.json().get("detail").asText()).contains("v1");
+    Reply retire = a.post("/admin/jobs/meters/versions/1/retire", "", ServiceInstance.ADMIN_TOKEN);
+    assertThat(retire.status()).as(retire.toString()).isEqualTo(409);
+    Reply unknown =
+        a.post("/admin/jobs/meters/versions", "{\"version\":7}", ServiceInstance.ADMIN_TOKEN);
+    assertThat(unknown.status()).as(unknown.toString()).isEqualTo(404);
+    assertThat(unknown.json().get("detail").asText()).contains("no code");
+    Reply malformed =
+        a.post("/admin/jobs/meters/versions", "{version", ServiceInstance.ADMIN_TOKEN);
+    assertThat(malformed.status()).as(malformed.toString()).isEqualTo(400);
+    assertThat(malformed.contentType()).startsWith("application/problem+json");
+  }
+
+  @Test
+  void shouldReportReadinessMetricsAndTheOpenApiDocument() {
+    Reply readiness = a.get("/health/readiness");
+    assertThat(readiness.status()).as(readiness.toString()).isEqualTo(200);
+    assertThat(readiness.json().get("status").asText()).isEqualTo("UP");
+    assertThat(readiness.body()).contains("\"version\":1", "RUNNING");
+    assertThat(a.get("/health/liveness").status()).isEqualTo(200);
+    a.get(TABLES + "totals-by-meter/keys/m-001");
+    String metrics = a.get("/prometheus").body();
+    assertThat(metrics)
+        .contains("kappa_query_seconds", "routing=\"", "kafka_stream", "kappa_dead_letters");
+    Reply openApi = a.get("/openapi/kappa-0.1.yml");
+    assertThat(openApi.status()).isEqualTo(200);
+    assertThat(openApi.body())
+        .contains("/jobs/{job}/tables/{table}/keys/{key}", "/admin/jobs/{job}/swap")
+        .doesNotContain("/internal/");
+  }
+
+  static Total totalOf(JsonNode value) {
+    return new Total(value.get("count").asLong(), value.get("bytes").asLong());
+  }
+
+  static List<String> texts(Iterable<JsonNode> nodes) {
+    List<String> texts = new ArrayList<>();
+    nodes.forEach(node -> texts.add(node.asText()));
+    return texts;
+  }
+
+  private static String encode(String text) {
+    return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+}
