@@ -27,6 +27,7 @@ class ArchitectureTest {
     // Without this, an empty import would pass every rule below.
     assertThat(KAPPA.containPackage("dev.kappa.reprocessing")).isTrue();
     assertThat(KAPPA.containPackage("dev.kappa.examples.networkusage")).isTrue();
+    assertThat(KAPPA.containPackage("dev.kappa.api")).isTrue();
   }
 
   @Test
@@ -35,6 +36,20 @@ class ArchitectureTest {
         noClasses()
             .that()
             .resideInAPackage("dev.kappa.reprocessing..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAPackage("io.micronaut..");
+    assertHolds(rule);
+  }
+
+  @Test
+  void shouldImportMicronautOnlyInTheApiModuleAndTheExampleThatRunsTheService() {
+    ArchRule rule =
+        noClasses()
+            .that()
+            .resideOutsideOfPackage("dev.kappa.api..")
+            .and()
+            .doNotHaveFullyQualifiedName("dev.kappa.examples.networkusage.DemoServices")
             .should()
             .dependOnClassesThat()
             .resideInAPackage("io.micronaut..");

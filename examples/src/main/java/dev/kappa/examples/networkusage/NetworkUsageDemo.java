@@ -19,7 +19,6 @@ import dev.kappa.reprocessing.registry.VersionStatus;
 import dev.kappa.reprocessing.replay.ReplayPlan;
 import dev.kappa.topology.KappaException;
 import dev.kappa.topology.ServingTable;
-import dev.kappa.topology.runtime.JobConfig;
 import dev.kappa.topology.runtime.RunningJob;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -28,11 +27,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -144,7 +147,12 @@ public final class NetworkUsageDemo {
       System.exit(2);
       return;
     }
-    run(options, System.out);
+    try {
+      run(options, System.out);
+    } catch (DemoServices.PortTakenException e) {
+      System.err.println(e.getMessage());
+      System.exit(2);
+    }
   }
 
   /** Runs the demo with {@code options} until its time is up or the JVM is asked to stop. */
@@ -180,8 +188,16 @@ public final class NetworkUsageDemo {
   }
 
   private void runUntilStopped() throws Exception {
+    Map<String, Integer> ports = new LinkedHashMap<>();
+    ports.put("--port", options.port);
+    ports.put("--port2", options.port2);
+    // A taken port is reported before the broker starts, not after.
+    DemoServices.checkPortsFree(ports);
     @Nullable EmbeddedKafka kafka = null;
-    Path stateDir = Files.createTempDirectory("kappa-demo-state-");
+    List<Path> stateDirs =
+        List.of(
+            Files.createTempDirectory("kappa-demo-state-a-"),
+            Files.createTempDirectory("kappa-demo-state-b-"));
     try {
       String bootstrap = options.bootstrapServers;
       if (bootstrap == null) {
@@ -192,14 +208,16 @@ public final class NetworkUsageDemo {
             bootstrap, kafka.startupTime().toMillis());
       }
       createTopics(bootstrap);
-      JobConfig config = JobConfig.builder(bootstrap).stateDirectory(stateDir).build();
-      try (JobHost host =
-              JobHost.builder(config)
-                  .version(V1.number(), NetworkUsageJob.job())
-                  .version(V2.number(), NetworkUsageJob.v2())
-                  .settings(replaySettings())
-                  .start();
+      try (DemoServices services =
+              DemoServices.start(bootstrap, ports, stateDirs, replaySettings().catchUpLag());
           KafkaProducer<String, byte[]> producer = producer(bootstrap)) {
+        JobHost host = services.first();
+        out.printf(
+            "Started the Kappa service as two instances in this JVM: %s (admin token '%s', peer"
+                + " token '%s')%n",
+            String.join(" and ", services.urls()),
+            DemoServices.ADMIN_TOKEN,
+            DemoServices.PEER_TOKEN);
         try {
           JobHistory history = host.history(JOB);
           if (!history.versions().isEmpty()) {
@@ -222,7 +240,8 @@ public final class NetworkUsageDemo {
               options.rate,
               options.shape.customers(),
               options.reprocessAfter.toSeconds());
-          produceAndReport(host, producer);
+          printUrls(services.urls());
+          produceAndReport(services, producer);
         } finally {
           // The host and the producer close after this: clear Ctrl-C's interrupt, as below.
           Thread.interrupted();
@@ -234,7 +253,9 @@ public final class NetworkUsageDemo {
       if (kafka != null) {
         kafka.close();
       }
-      Utils.delete(stateDir.toFile());
+      for (Path stateDir : stateDirs) {
+        Utils.delete(stateDir.toFile());
+      }
       out.println("Stopped.");
     }
   }
@@ -268,7 +289,61 @@ public final class NetworkUsageDemo {
     return running;
   }
 
-  private void produceAndReport(JobHost host, KafkaProducer<String, byte[]> producer) {
+  /** What a user can open or curl while the demo runs; the README explains each. */
+  private void printUrls(List<String> urls) {
+    String a = urls.get(0);
+    String b = urls.get(1);
+    String tables = "/jobs/" + JOB + "/tables/";
+    Instant hour = Instant.now().truncatedTo(ChronoUnit.HOURS);
+    String admin = "curl -H 'Authorization: Bearer " + DemoServices.ADMIN_TOKEN + "' ";
+    out.printf("%nAsk the service while the demo runs; either instance answers every key:%n");
+    printUrl("jobs, versions, tables", a + "/jobs");
+    printUrl(
+        "a node's latest windows",
+        a + tables + NetworkUsageJob.USAGE_BY_NODE.name() + "/keys/n-0001/windows");
+    printUrl(
+        "an agent, this hour",
+        b
+            + tables
+            + NetworkUsageJob.USAGE_BY_AGENT.name()
+            + "/keys/"
+            + UsageGenerator.agentId(0)
+            + "/windows?from="
+            + hour
+            + "&to="
+            + hour.plus(Duration.ofHours(1)));
+    printUrl(
+        "the whole network",
+        b
+            + tables
+            + NetworkUsageJob.USAGE_NETWORK.name()
+            + "/keys/"
+            + NetworkUsageJob.NETWORK
+            + "/windows");
+    printUrl(
+        "every agent, both instances",
+        a + tables + NetworkUsageJob.USAGE_BY_AGENT.name() + "/windows?limit=20");
+    printUrl("readiness", a + "/health/readiness");
+    printUrl("metrics", a + "/prometheus");
+    printUrl("the API", a + "/openapi/kappa-0.1.yml");
+    printUrl(
+        "v2's replay, once started", admin + a + "/admin/jobs/" + JOB + "/versions/2/progress");
+    printUrl(
+        "swap to v2, once caught up",
+        admin
+            + "-H 'Content-Type: application/json' -d '{\"to\":2}' "
+            + a
+            + "/admin/jobs/"
+            + JOB
+            + "/swap");
+  }
+
+  private void printUrl(String what, String url) {
+    out.printf("  %-28s %s%n", what, url);
+  }
+
+  private void produceAndReport(DemoServices services, KafkaProducer<String, byte[]> producer) {
+    JobHost host = services.first();
     UsageGenerator generator = new UsageGenerator(options.seed, options.shape, Mix.DEMO);
     long started = System.nanoTime();
     long deadline =
@@ -277,7 +352,7 @@ public final class NetworkUsageDemo {
             : started + TimeUnit.SECONDS.toNanos(options.seconds);
     long nextReport = started + REPORT_EVERY.toNanos();
     long produced = 0;
-    Report report = new Report(host, started);
+    Report report = new Report(services, started);
     ReprocessingLoop loop = new ReprocessingLoop(host, started);
     try {
       while (!stopping && System.nanoTime() < deadline) {
@@ -487,14 +562,14 @@ public final class NetworkUsageDemo {
    * of each agent and of the network in the active version.
    */
   private final class Report {
-    private final JobHost host;
+    private final DemoServices services;
     private final List<String> agents = new ArrayList<>();
     private long lastTime;
     private long lastProduced;
     private Map<JobVersion, Long> lastConsumed = new HashMap<>();
 
-    Report(JobHost host, long started) {
-      this.host = host;
+    Report(DemoServices services, long started) {
+      this.services = services;
       this.lastTime = started;
       for (int agent = 0; agent < options.shape.agents(); agent++) {
         agents.add(UsageGenerator.agentId(agent));
@@ -510,23 +585,35 @@ public final class NetworkUsageDemo {
                   "%nnetwork-usage at %s UTC: generated %.0f/s",
                   TIME.format(Instant.now()), (produced - lastProduced) / seconds));
       Map<JobVersion, Long> consumed = new HashMap<>();
-      for (JobVersion version : host.runningVersions()) {
-        host.running(version)
-            .ifPresent(
-                running -> {
-                  long position = running.committedPosition(NetworkUsageJob.USAGE_EVENTS.topic());
-                  consumed.put(version, position);
-                  Long last = lastConsumed.get(version);
-                  long deadLetters = running.deadLetters().total();
-                  line.append(
-                      String.format(
-                          "; v%d processed %s, %d dead letters, %d late",
-                          version.number(),
-                          last == null ? "-" : String.format("%.0f/s", (position - last) / seconds),
-                          deadLetters,
-                          Math.max(0, running.droppedRecords() - deadLetters)));
-                });
+      // Each instance counts the partitions it runs: a version's totals add up both instances.
+      Map<JobVersion, Counts> counts = new TreeMap<>(Comparator.comparingInt(JobVersion::number));
+      for (JobHost host : services.hosts()) {
+        for (JobVersion version : host.runningVersions()) {
+          host.running(version)
+              .ifPresent(
+                  running -> {
+                    Counts count = counts.computeIfAbsent(version, v -> new Counts());
+                    count.consumed +=
+                        running.committedPosition(NetworkUsageJob.USAGE_EVENTS.topic());
+                    count.deadLetters += running.deadLetters().total();
+                    count.dropped += running.droppedRecords();
+                  });
+        }
       }
+      counts.forEach(
+          (version, count) -> {
+            consumed.put(version, count.consumed);
+            Long last = lastConsumed.get(version);
+            line.append(
+                String.format(
+                    "; v%d processed %s, %d dead letters, %d late",
+                    version.number(),
+                    last == null
+                        ? "-"
+                        : String.format("%.0f/s", Math.max(0, count.consumed - last) / seconds),
+                    count.deadLetters,
+                    Math.max(0, count.dropped - count.deadLetters)));
+          });
       out.println(line);
       lastTime = now;
       lastProduced = produced;
@@ -543,7 +630,8 @@ public final class NetworkUsageDemo {
       for (Map.Entry<ServingTable<String, Usage>, String> key : keys) {
         try {
           Answer<List<WindowValue<Usage>>> answer =
-              host.queries().table(JOB, key.getKey()).windows(key.getValue(), from, to);
+              services.query(
+                  queries -> queries.table(JOB, key.getKey()).windows(key.getValue(), from, to));
           answeredBy = answer.version();
           List<WindowValue<Usage>> windows = answer.value();
           if (!windows.isEmpty()) {
@@ -589,18 +677,21 @@ public final class NetworkUsageDemo {
     private String inV1(ServingTable<String, Usage> table, String key, WindowValue<Usage> window) {
       try {
         List<WindowValue<Usage>> windows =
-            host.queries()
-                .table(JOB, table)
-                .inVersion(V1.number())
-                .windows(key, window.start(), window.start())
+            services
+                .query(
+                    queries ->
+                        queries
+                            .table(JOB, table)
+                            .inVersion(V1.number())
+                            .windows(key, window.start(), window.start()))
                 .value();
         if (windows.isEmpty()) {
           return "";
         }
         Usage usage = windows.get(0).value();
         return String.format(" %11s %11d", megabytes(usage.bytes()), usage.readings());
-      } catch (StoreNotReadyException e) {
-        // v1 is stopping: its column stays empty.
+      } catch (StoreNotReadyException | KeyElsewhereException e) {
+        // v1 is stopping, or moving between the instances: its column stays empty.
         return "";
       }
     }
@@ -614,6 +705,13 @@ public final class NetworkUsageDemo {
           megabytes(usage.bytes()),
           usage.readings());
     }
+  }
+
+  /** A version's counts, added up over the instances. */
+  private static final class Counts {
+    long consumed;
+    long deadLetters;
+    long dropped;
   }
 
   private static String megabytes(long bytes) {
@@ -686,7 +784,7 @@ public final class NetworkUsageDemo {
     static final String USAGE =
         "Usage: demo [--bootstrap-servers host:port] [--rate readings-per-second] [--seconds run-time]\n"
             + "            [--reprocess-after seconds] [--customers n] [--nodes n] [--agents n]\n"
-            + "            [--partitions n] [--seed n]";
+            + "            [--partitions n] [--seed n] [--port http-port] [--port2 http-port]";
 
     @Nullable String bootstrapServers;
     int rate = 2_000;
@@ -695,6 +793,8 @@ public final class NetworkUsageDemo {
     Shape shape = Shape.of(100_000, 500, 10);
     int partitions = 3;
     long seed = 42;
+    int port = 8080;
+    int port2 = 8081;
 
     static Options parse(String[] args) {
       Options options = new Options();
@@ -718,10 +818,18 @@ public final class NetworkUsageDemo {
           case "--agents" -> agents = positive(name, value);
           case "--partitions" -> options.partitions = positive(name, value);
           case "--seed" -> options.seed = seed(value);
+          case "--port" -> options.port = positive(name, value);
+          case "--port2" -> options.port2 = positive(name, value);
           default -> throw new IllegalArgumentException("Unknown option " + name);
         }
       }
       options.shape = Shape.of(customers, nodes, agents);
+      if (options.port == options.port2) {
+        throw new IllegalArgumentException(
+            "Options --port and --port2 must differ: each instance needs its own port, got "
+                + options.port
+                + " for both");
+      }
       return options;
     }
 

@@ -2,16 +2,30 @@ package dev.kappa.examples.networkusage;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * The demo as the README runs it: its own embedded broker, the generator, v1 of the job and its
- * report, then the reprocessing loop (v2 replays, the swap, v1 retired), in under a minute.
+ * The demo as the README runs it: its own embedded broker, two instances of the service, the
+ * generator, v1 of the job and its report, the URLs to ask the service, then the reprocessing loop
+ * (v2 replays, the swap, v1 retired), in under a minute.
  */
 class NetworkUsageDemoIT {
 
@@ -20,20 +34,90 @@ class NetworkUsageDemoIT {
   @Test
   void shouldRunTheReprocessingLoopOnAnEmbeddedBrokerAndReportEachStep() throws Exception {
     ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    int port = freePort();
+    int port2 = freePort();
     NetworkUsageDemo.Options options =
         NetworkUsageDemo.Options.parse(
             new String[] {
-              "--seconds", "45", "--reprocess-after", "8", "--rate", "1000", "--agents", "4"
+              "--seconds",
+              "45",
+              "--reprocess-after",
+              "8",
+              "--rate",
+              "1000",
+              "--agents",
+              "4",
+              "--port",
+              String.valueOf(port),
+              "--port2",
+              String.valueOf(port2)
             });
+    String a = "http://localhost:" + port;
+    String b = "http://localhost:" + port2;
+    String tables = "/jobs/network-usage/tables/";
 
     try (PrintStream out = new PrintStream(printed, true, UTF_8)) {
-      NetworkUsageDemo.run(options, out);
+      CompletableFuture<Void> demo =
+          CompletableFuture.runAsync(
+              () -> {
+                try {
+                  NetworkUsageDemo.run(options, out);
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+              });
+      String keyUrl = a + tables + "usage-by-node/keys/n-0001/windows";
+      await("the demo to print " + keyUrl)
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> demo.isDone() || printed.toString(UTF_8).contains(keyUrl));
+      await("an answer from " + keyUrl)
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(500))
+          .untilAsserted(
+              () -> {
+                HttpResponse<String> response = get(keyUrl);
+                assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+                JsonNode answer = new ObjectMapper().readTree(response.body());
+                assertThat(answer.path("version").asInt()).as(response.body()).isEqualTo(1);
+                assertThat(answer.path("key").asText()).isEqualTo("n-0001");
+              });
+      demo.get(120, TimeUnit.SECONDS);
     }
 
     String output = printed.toString(UTF_8);
     assertThat(output)
         .contains("Started an embedded Kafka at localhost:")
+        .contains(
+            "Started the Kappa service as two instances in this JVM: "
+                + a
+                + " and "
+                + b
+                + " (admin token 'demo-admin-token', peer token 'demo-peer-token')")
         .contains("Running job 'network-usage' v1 (application id 'network-usage-v1')")
+        .contains("Ask the service while the demo runs; either instance answers every key:")
+        .contains(" " + a + "/jobs" + System.lineSeparator())
+        .contains(" " + a + tables + "usage-by-node/keys/n-0001/windows" + System.lineSeparator())
+        .containsPattern(
+            " "
+                + Pattern.quote(b + tables + "usage-by-agent/keys/a-00/windows?from=")
+                + "\\d{4}-\\d\\d-\\d\\dT\\d\\d:00:00Z&to=\\d{4}-\\d\\d-\\d\\dT\\d\\d:00:00Z"
+                + System.lineSeparator())
+        .contains(" " + b + tables + "usage-network/keys/network/windows" + System.lineSeparator())
+        .contains(" " + a + tables + "usage-by-agent/windows?limit=20" + System.lineSeparator())
+        .contains(" " + a + "/health/readiness" + System.lineSeparator())
+        .contains(" " + a + "/prometheus" + System.lineSeparator())
+        .contains(" " + a + "/openapi/kappa-0.1.yml" + System.lineSeparator())
+        .contains(
+            " curl -H 'Authorization: Bearer demo-admin-token' "
+                + a
+                + "/admin/jobs/network-usage/versions/2/progress"
+                + System.lineSeparator())
+        .contains(
+            " curl -H 'Authorization: Bearer demo-admin-token' -H 'Content-Type: application/json'"
+                + " -d '{\"to\":2}' "
+                + a
+                + "/admin/jobs/network-usage/swap"
+                + System.lineSeparator())
         .containsPattern(
             "network-usage at "
                 + TIME
@@ -64,6 +148,41 @@ class NetworkUsageDemoIT {
     assertThat(output.indexOf("Retired 'network-usage' v1"))
         .isGreaterThan(output.indexOf("Swapped job"));
     assertV2CountsFewerReadingsThanV1InTheSameWindow(output);
+  }
+
+  @Test
+  void shouldSayWhichPortIsTakenAndWhichOptionSetsIt() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0)) {
+      NetworkUsageDemo.Options options =
+          NetworkUsageDemo.Options.parse(
+              new String[] {
+                "--seconds",
+                "5",
+                "--port",
+                String.valueOf(freePort()),
+                "--port2",
+                String.valueOf(taken.getLocalPort())
+              });
+
+      assertThatThrownBy(() -> NetworkUsageDemo.run(options, System.out))
+          .isInstanceOf(DemoServices.PortTakenException.class)
+          .hasMessageStartingWith(
+              "Cannot start the service on port " + taken.getLocalPort() + ": it is taken (")
+          .hasMessageEndingWith("Stop what listens there, or pass --port2 with a free port.");
+    }
+  }
+
+  private static HttpResponse<String> get(String url) throws IOException, InterruptedException {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+            HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
   }
 
   /** v2 leaves out keep-alives: about half of the readings, never none of them. */

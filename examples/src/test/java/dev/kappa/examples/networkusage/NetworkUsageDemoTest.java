@@ -30,7 +30,11 @@ class NetworkUsageDemoTest {
               "--partitions",
               "6",
               "--seed",
-              "7"
+              "7",
+              "--port",
+              "9080",
+              "--port2",
+              "9081"
             });
 
     assertThat(options.bootstrapServers).isEqualTo("broker:9092");
@@ -40,6 +44,8 @@ class NetworkUsageDemoTest {
     assertThat(options.shape).isEqualTo(UsageGenerator.Shape.of(1_000, 50, 5));
     assertThat(options.partitions).isEqualTo(6);
     assertThat(options.seed).isEqualTo(7);
+    assertThat(options.port).isEqualTo(9080);
+    assertThat(options.port2).isEqualTo(9081);
   }
 
   @Test
@@ -50,6 +56,8 @@ class NetworkUsageDemoTest {
     assertThat(options.seconds).isNull();
     assertThat(options.rate).isEqualTo(2_000);
     assertThat(options.reprocessAfter).isEqualTo(Duration.ofSeconds(20));
+    assertThat(options.port).isEqualTo(8080);
+    assertThat(options.port2).isEqualTo(8081);
   }
 
   @Test
@@ -60,6 +68,10 @@ class NetworkUsageDemoTest {
     assertThatThrownBy(() -> NetworkUsageDemo.Options.parse(new String[] {"--seed", "x"}))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("Option --seed needs a whole number, got 'x'");
+    assertThatThrownBy(() -> NetworkUsageDemo.Options.parse(new String[] {"--port2", "8080"}))
+        .hasMessage(
+            "Options --port and --port2 must differ: each instance needs its own port, got 8080"
+                + " for both");
     assertThatThrownBy(() -> NetworkUsageDemo.Options.parse(new String[] {"--speed", "1"}))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("Unknown option --speed");

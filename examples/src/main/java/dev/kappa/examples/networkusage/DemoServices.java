@@ -1,0 +1,174 @@
+package dev.kappa.examples.networkusage;
+
+import dev.kappa.api.host.ServingHost;
+import dev.kappa.reprocessing.JobHost;
+import dev.kappa.reprocessing.query.Answer;
+import dev.kappa.reprocessing.query.KeyElsewhereException;
+import dev.kappa.reprocessing.query.TableQueries;
+import dev.kappa.topology.KappaException;
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.runtime.server.EmbeddedServer;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.apache.kafka.streams.state.HostInfo;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The demo's instances of the Kappa service (the {@code api} module), in this JVM: each on its own
+ * HTTP port and state directory, all following the same registry, with the demo's admin and peer
+ * tokens. The service finds the network-usage job through {@link NetworkUsageVersions}.
+ */
+final class DemoServices implements AutoCloseable {
+
+  /** The bearer token of the admin calls; a demo value, printed for curl. */
+  static final String ADMIN_TOKEN = "demo-admin-token";
+
+  /** The token the instances use between themselves; a demo value. */
+  static final String PEER_TOKEN = "demo-peer-token";
+
+  private final List<EmbeddedServer> servers;
+  private final Map<String, JobHost> hosts;
+
+  private DemoServices(List<EmbeddedServer> servers) {
+    this.servers = servers;
+    this.hosts = new LinkedHashMap<>();
+    for (EmbeddedServer server : servers) {
+      JobHost host = server.getApplicationContext().getBean(ServingHost.class).require();
+      hosts.put(host.instance(), host);
+    }
+  }
+
+  /**
+   * Checks that each port is free, so that a taken port is reported before anything starts.
+   *
+   * @throws PortTakenException naming the port and the option that sets it
+   */
+  static void checkPortsFree(Map<String, Integer> portsByOption) {
+    portsByOption.forEach(
+        (option, port) -> {
+          try (ServerSocket probe = new ServerSocket(port)) {
+            probe.setReuseAddress(true);
+          } catch (IOException e) {
+            throw new PortTakenException(port, option, e);
+          }
+        });
+  }
+
+  /**
+   * Starts one instance per port; the versions are started by the demo, not by the service.
+   *
+   * @param catchUpLag the lag, in records, at which a replaying version has caught up
+   * @throws PortTakenException if a port was taken meanwhile
+   */
+  static DemoServices start(
+      String bootstrapServers,
+      Map<String, Integer> portsByOption,
+      List<Path> stateDirectories,
+      long catchUpLag) {
+    List<EmbeddedServer> servers = new ArrayList<>();
+    try {
+      int index = 0;
+      for (Map.Entry<String, Integer> port : portsByOption.entrySet()) {
+        Map<String, Object> properties = new LinkedHashMap<>();
+        properties.put("micronaut.server.port", port.getValue());
+        properties.put("kappa.bootstrap-servers", bootstrapServers);
+        properties.put("kappa.state-directory", stateDirectories.get(index++).toString());
+        // The demo starts v1 itself, after it has checked that the registry is new.
+        properties.put("kappa.start-first-versions", false);
+        properties.put("kappa.security.admin-tokens", ADMIN_TOKEN);
+        properties.put("kappa.security.peer-token", PEER_TOKEN);
+        properties.put("kappa.replay.catch-up-lag", catchUpLag);
+        servers.add(start(properties, port.getKey(), port.getValue()));
+      }
+      return new DemoServices(servers);
+    } catch (RuntimeException e) {
+      servers.forEach(EmbeddedServer::close);
+      throw e;
+    }
+  }
+
+  private static EmbeddedServer start(Map<String, Object> properties, String option, int port) {
+    ApplicationContext context =
+        ApplicationContext.builder(properties).deduceEnvironment(false).start();
+    try {
+      EmbeddedServer server = context.getBean(EmbeddedServer.class);
+      server.start();
+      return server;
+    } catch (RuntimeException e) {
+      context.close();
+      @Nullable Throwable cause = e;
+      while (cause != null) {
+        if (cause instanceof BindException) {
+          throw new PortTakenException(port, option, cause);
+        }
+        cause = cause.getCause();
+      }
+      throw e;
+    }
+  }
+
+  /** The first instance's host: the demo starts, swaps and retires versions through it. */
+  JobHost first() {
+    return hosts.values().iterator().next();
+  }
+
+  /** Every instance's host. */
+  List<JobHost> hosts() {
+    return List.copyOf(hosts.values());
+  }
+
+  /** The base URL of each instance, such as {@code http://localhost:8080}. */
+  List<String> urls() {
+    return servers.stream().map(server -> "http://localhost:" + server.getPort()).toList();
+  }
+
+  /**
+   * Asks the first instance; if another instance holds the key, asks that one, as the HTTP service
+   * forwards a query.
+   */
+  <V> Answer<V> query(Function<TableQueries, Answer<V>> query) {
+    try {
+      return query.apply(first().queries());
+    } catch (KeyElsewhereException e) {
+      @Nullable HostInfo holder = e.location().activeHost().orElse(null);
+      @Nullable JobHost other =
+          holder == null ? null : hosts.get(holder.host() + ":" + holder.port());
+      if (other == null) {
+        throw e;
+      }
+      return query.apply(other.queries());
+    }
+  }
+
+  /** Stops the instances, the last one first; the registry and the topics stay. */
+  @Override
+  public void close() {
+    for (int i = servers.size() - 1; i >= 0; i--) {
+      servers.get(i).getApplicationContext().close();
+    }
+  }
+
+  /** A port of the service is taken by another process. */
+  static final class PortTakenException extends KappaException {
+    private static final long serialVersionUID = 1L;
+
+    PortTakenException(int port, String option, Throwable cause) {
+      super(
+          "Cannot start the service on port "
+              + port
+              + ": it is taken ("
+              + cause.getMessage()
+              + "). Stop what listens there, or pass "
+              + option
+              + " with a free port.",
+          cause);
+    }
+  }
+}
