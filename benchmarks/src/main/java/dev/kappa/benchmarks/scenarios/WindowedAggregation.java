@@ -13,6 +13,7 @@ import dev.kappa.topology.Source;
 import dev.kappa.topology.runtime.ProcessingGuarantee;
 import java.time.Duration;
 import java.time.Instant;
+import org.apache.kafka.streams.kstream.Aggregator;
 import org.apache.kafka.streams.kstream.EmitStrategy;
 import org.apache.kafka.streams.kstream.Grouped;
 import org.apache.kafka.streams.kstream.Named;
@@ -35,7 +36,8 @@ public final class WindowedAggregation extends AbstractScenario {
   public static final TimeWindows MINUTES =
       TimeWindows.ofSizeAndGrace(Duration.ofMinutes(1), Duration.ofSeconds(30));
 
-  static final ServingTable<String, Usage> USAGE_BY_CUSTOMER =
+  /** The windows as a serving table, keyed by customer. */
+  public static final ServingTable<String, Usage> USAGE_BY_CUSTOMER =
       ServingTable.windowed("usage-by-customer", Codec.string(), Codec.json(Usage.class));
 
   /** The updates of the windows. */
@@ -44,8 +46,23 @@ public final class WindowedAggregation extends AbstractScenario {
 
   static final KappaJob JOB = job("bench-windowed-aggregation");
 
-  /** The aggregation as a job called {@code name}. */
-  static KappaJob job(String name) {
+  /** The aggregation as a job called {@code name}: every reading counts. */
+  public static KappaJob job(String name) {
+    return job(name, (customer, reading, sum) -> sum.add(reading));
+  }
+
+  /**
+   * A changed aggregation called {@code name}, a second version for the swap scenario: only
+   * readings of at least {@link LargeReadings#MIN_BYTES} bytes count, so that its sums and counts
+   * differ from those of {@link #job(String)} and an answer shows which version gave it.
+   */
+  public static KappaJob largeReadingsOnly(String name) {
+    return job(
+        name,
+        (customer, reading, sum) -> LargeReadings.keep(customer, reading) ? sum.add(reading) : sum);
+  }
+
+  private static KappaJob job(String name, Aggregator<String, UsageEvent, Usage> aggregator) {
     return KappaJob.named(name)
         .source(READINGS)
         .servingTable(USAGE_BY_CUSTOMER)
@@ -65,7 +82,7 @@ public final class WindowedAggregation extends AbstractScenario {
                       EmitStrategy.onWindowUpdate(),
                       USAGE_BY_CUSTOMER,
                       () -> Usage.NONE,
-                      (customer, reading, sum) -> sum.add(reading));
+                      aggregator);
               builder.to(
                   usage
                       .toStream(Named.as("usage-updates"))
