@@ -57,12 +57,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The demo: the whole reprocessing loop of the {@link NetworkUsageJob} on generated readings, on
- * one {@link JobHost}.
+ * The demo: the whole reprocessing loop of the {@link NetworkUsageJob} on generated readings,
+ * served over HTTP by two instances of the Kappa service ({@link DemoServices}) in this JVM.
  *
  * <ol>
- *   <li>It runs v1 of the job and prints the latest window of every agent every 5 seconds, read by
- *       table name through the host's queries, which answer from the active version.
+ *   <li>It starts the instances on {@code --port} (8080) and {@code --port2} (8081), each with its
+ *       own state directory, following one registry, and prints their URLs and the demo's admin
+ *       token. It runs v1 of the job on them and prints the latest window of every agent every 5
+ *       seconds, read by table name through the first instance's queries (from the other instance
+ *       for the keys it holds), which answer from the active version. The same windows answer over
+ *       HTTP at the printed URLs.
  *   <li>After {@code --reprocess-after} seconds it starts v2 ({@link NetworkUsageJob#v2()}, which
  *       leaves out the keep-alives of idle devices). v2 replays the log from its beginning beside
  *       v1, which keeps serving; the demo prints v2's replay progress every 2 seconds.
@@ -75,32 +79,41 @@ import org.slf4j.LoggerFactory;
  * topics (infinite retention on the sources, so that the log can be replayed), produces readings at
  * {@code --rate} per second with the current time as event time, and runs until {@code --seconds}
  * have passed or Ctrl-C, which stops everything cleanly. On an existing cluster, the job must be
- * new to its registry.
+ * new to its registry. A taken port stops the demo before it starts anything, naming the option
+ * that sets it.
  *
  * <pre>
  * ./demo                                   # embedded Kafka, 2,000 readings/s, v2 after 20 s
  * ./demo --rate 10000 --seconds 90         # faster, for a minute and a half
- * ./demo --reprocess-after 60              # a longer history for v2 to replay
+ * ./demo --reprocess-after 3600            # drive the loop yourself with the admin calls
+ * ./demo --port 9080 --port2 9081          # other HTTP ports
  * ./demo --bootstrap-servers broker:9092   # an existing cluster
  * </pre>
  *
  * Expected output (abridged):
  *
  * <pre>
+ * Started the Kappa service as two instances in this JVM: http://localhost:8080 and
+ * http://localhost:8081 (admin token 'demo-admin-token', peer token 'demo-peer-token')
  * Running job 'network-usage' v1 (application id 'network-usage-v1'); producing 2000 readings/s ...
  *
- * network-usage at 10:00:15 UTC: generated 2000/s; v1 processed 2001/s, 3 dead letters, 0 late
+ * Ask the service while the demo runs; either instance answers every key:
+ *   jobs, versions, tables       http://localhost:8080/jobs
+ *   a node's latest windows      http://localhost:8080/jobs/network-usage/tables/usage-by-node/keys/n-0001/windows
+ *   ...
+ *
+ * network-usage at 22:48:58 UTC: generated 2000/s; v1 processed 2189/s, 14 dead letters, 0 late
  * answers from 'network-usage' v1
  * agent    window (UTC)             bytes  readings
- * a-00     10:00:00-10:01:00      97.2 MB      1437
+ * a-00     22:48:00-22:49:00      64.9 MB      1130
  * ...
- * Started 'network-usage' v2 (application id 'network-usage-v2'): it replays 40,148 records ...
- * 'network-usage' v2: 22,137 of 40,148 records (55.1%), 4,737/s, about 3 s left, lag 44,963, ...
+ * Started 'network-usage' v2 (application id 'network-usage-v2'): it replays 40,066 records ...
+ * 'network-usage' v2: 22,599 of 40,256 records (56.1%), 5,038/s, about 3 s left, lag 43,554, ...
  *
  * 'network-usage' v2 has caught up. Swapped job 'network-usage' to v2: ...
  * answers from 'network-usage' v2, with v1 beside it until it is retired, in the last full minute
  * agent    window (UTC)             bytes  readings    v1 bytes v1 readings
- * a-00     10:00:00-10:01:00     272.8 MB      2051    273.2 MB        4079
+ * a-00     22:48:00-22:49:00     160.4 MB      1211    160.7 MB        2449
  * ...
  * Retired 'network-usage' v1: stopped it, deleted its local state, its consumer group
  * 'network-usage-v1' and 11 topics: ...
