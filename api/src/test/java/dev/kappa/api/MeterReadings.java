@@ -59,7 +59,11 @@ final class MeterReadings {
   }
 
   static KappaJob job(long minimumBytes) {
-    return KappaJob.named(JOB)
+    return job(JOB, minimumBytes);
+  }
+
+  static KappaJob job(String name, long minimumBytes) {
+    return KappaJob.named(name)
         .source(READINGS)
         .servingTable(BY_METER)
         .servingTable(BY_FLOOR)

@@ -400,7 +400,7 @@ public final class JobHost implements AutoCloseable, ServingVersions {
         if (runtime != null) {
           stop(runtime, true);
         }
-      } else if (runtime == null && replaysHereOrCaughtUp(state)) {
+      } else if (runtime == null && (replaysHereOrCaughtUp(state) || isActive(history, version))) {
         startHere(version);
       }
     }
@@ -416,6 +416,15 @@ public final class JobHost implements AutoCloseable, ServingVersions {
     return state.status() != VersionStatus.REPLAYING
         || state.replayer() == null
         || state.replayer().equals(instance);
+  }
+
+  /**
+   * The active version serves, so it runs on every instance whatever its replay status: the first
+   * version of a job (active at once), a version swapped to by force, and a version whose replaying
+   * instance has gone.
+   */
+  private static boolean isActive(JobHistory history, JobVersion version) {
+    return history.active().orElse(-1) == version.number();
   }
 
   private void startHere(JobVersion version) {

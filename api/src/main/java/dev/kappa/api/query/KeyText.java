@@ -23,7 +23,11 @@ final class KeyText {
     Class<K> type = table.keys().type();
     try {
       @Nullable Function<String, ?> parser = scalarParser(type);
-      Object key = parser != null ? parser.apply(text.strip()) : JSON.readValue(text, type);
+      // A string key is taken as it is, spaces included; numbers and the like are trimmed.
+      Object key =
+          type == String.class
+              ? text
+              : parser != null ? parser.apply(text.strip()) : JSON.readValue(text, type);
       if (key == null) {
         throw new BadQueryException(badKey(table, text, "it reads as null"));
       }

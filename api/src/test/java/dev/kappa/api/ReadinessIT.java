@@ -1,0 +1,120 @@
+package dev.kappa.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.kappa.api.ServiceInstance.Reply;
+import dev.kappa.embedded.EmbeddedKafkaExtension;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * An instance that starts with an empty state directory restores its active version's stores from
+ * their changelogs: meanwhile it is not ready, and queries answer 503 with Retry-After, never an
+ * empty answer; once restored it is ready and answers.
+ */
+class ReadinessIT {
+
+  @RegisterExtension static final EmbeddedKafkaExtension kafka = new EmbeddedKafkaExtension();
+
+  private static final int METERS = 8_000;
+  private static final Duration TIMEOUT = Duration.ofSeconds(180);
+  private static final String KEY = "/jobs/meters/tables/totals-by-meter/keys/";
+
+  @Test
+  void shouldBeUnreadyAndAnswer503WhileTheActiveVersionRestores() throws Exception {
+    kafka.get().createTopic(MeterReadings.READINGS.topic(), 2, Map.of("retention.ms", "-1"));
+    Readings readings = new Readings(METERS * 2, METERS, 3);
+    readings.produce(kafka.bootstrapServers());
+    int meters = readings.byMeter(0).size();
+    String lastMeter = readings.all().get(readings.all().size() - 1).meter();
+    try (ServiceInstance first =
+        ServiceInstance.start(
+            kafka.bootstrapServers(),
+            Files.createTempDirectory("ready-1"),
+            "ready-registry",
+            Map.of())) {
+      await()
+          .atMost(TIMEOUT)
+          .pollInterval(Duration.ofMillis(500))
+          .untilAsserted(
+              () ->
+                  assertThat(
+                          first
+                              .get("/jobs/meters/tables/totals-by-meter/keys?limit=1")
+                              .json()
+                              .get("count")
+                              .asInt())
+                      .isEqualTo(1));
+      await()
+          .atMost(TIMEOUT)
+          .pollInterval(Duration.ofMillis(500))
+          .untilAsserted(
+              () ->
+                  assertThat(
+                          first
+                              .get("/jobs/meters/tables/totals-by-meter/keys?limit=100000")
+                              .json()
+                              .get("count")
+                              .asInt())
+                      .isEqualTo(meters));
+    }
+
+    // A new instance with no local state: it restores about 7,000 records of the meters' store, ten
+    // records per restore poll, so that the restoration lasts long enough to be watched.
+    List<Reply> readiness = new ArrayList<>();
+    List<Reply> queries = new ArrayList<>();
+    try (ServiceInstance second =
+        ServiceInstance.start(
+            kafka.bootstrapServers(),
+            Files.createTempDirectory("ready-2"),
+            "ready-registry",
+            Map.of(
+                "kappa.kafka.restore.consumer.max.poll.records", "10",
+                "kappa.routing.not-ready-wait", "100ms"))) {
+      long deadline = System.nanoTime() + TIMEOUT.toNanos();
+      Reply ready = second.get("/health/readiness");
+      while (ready.status() != 200 && System.nanoTime() < deadline) {
+        readiness.add(ready);
+        if (ready.status() == 503) {
+          queries.add(second.get(KEY + lastMeter));
+        }
+        Thread.sleep(50);
+        ready = second.get("/health/readiness");
+      }
+      assertThat(ready.status()).as("readiness after %s: %s", TIMEOUT, ready).isEqualTo(200);
+      Reply answer = second.get(KEY + lastMeter);
+      assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
+      assertThat(answer.json().get("value").get("count").asLong()).isPositive();
+    }
+
+    System.out.printf(
+        "READINESS: %d replies DOWN before ready; %d queries meanwhile, %d of them 503%n",
+        readiness.size(),
+        queries.size(),
+        queries.stream().filter(query -> query.status() == 503).count());
+    assertThat(readiness)
+        .as("readiness while restoring")
+        .anySatisfy(
+            reply -> {
+              assertThat(reply.status()).isEqualTo(503);
+              assertThat(reply.body()).contains("\"status\":\"DOWN\"", "restoring");
+            });
+    assertThat(queries).as("queries while restoring").isNotEmpty();
+    for (Reply query : queries) {
+      // Not ready is never an empty answer: 503 with Retry-After (or the answer, once its
+      // partition is restored).
+      if (query.status() != 200) {
+        assertThat(query.status()).as(query.toString()).isEqualTo(503);
+        assertThat(query.retryAfter()).isPresent();
+        assertThat(query.contentType()).startsWith("application/problem+json");
+      }
+    }
+    assertThat(queries).anySatisfy(query -> assertThat(query.status()).isEqualTo(503));
+  }
+}
