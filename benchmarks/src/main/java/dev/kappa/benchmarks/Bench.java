@@ -5,7 +5,11 @@ import dev.kappa.benchmarks.internal.BrokerProcess;
 import dev.kappa.benchmarks.internal.Report;
 import dev.kappa.benchmarks.internal.RunProcess;
 import dev.kappa.benchmarks.scenarios.Scenarios;
+import dev.kappa.benchmarks.serving.QueryLoad;
+import dev.kappa.benchmarks.serving.SwapUnderLoad;
+import dev.kappa.benchmarks.serving.TwoInstances;
 import dev.kappa.benchmarks.workload.Workload;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,6 +35,9 @@ import org.jspecify.annotations.Nullable;
  * ./bench --records 5000000                 # the full run on a broker in a process of its own
  * ./bench --records 200000 --repetitions 1  # a quick look
  * ./bench --bootstrap-servers broker:9092   # on an existing cluster
+ * ./bench --query-latency http://localhost:8080,http://localhost:8081 --seconds 30
+ * ./bench --swap-under-load                 # scenario 8: a swap under query load
+ * ./bench --serve --seconds 600             # two service instances to point --query-latency at
  * </pre>
  *
  * <p>Options: {@code --records} (readings in the workload, 1,000,000 by default), {@code
@@ -48,8 +55,27 @@ public final class Bench {
 
   private Bench() {}
 
-  /** Runs the benchmark; see the class comment for the options. */
-  public static void main(String[] args) {
+  /**
+   * Runs the benchmark; see the class comment for the options. {@code --query-latency <urls>
+   * [options]} runs {@link QueryLoad} against running instances instead, and {@code
+   * --swap-under-load [options]} runs scenario 8, {@link SwapUnderLoad}; {@code --serve [options]}
+   * serves the workload from two service instances for them, {@link TwoInstances}.
+   */
+  public static void main(String[] args) throws IOException {
+    if (args.length > 0 && args[0].equals("--query-latency")) {
+      List<String> rest = new ArrayList<>(Arrays.asList(args));
+      rest.set(0, "--url");
+      QueryLoad.main(rest.toArray(String[]::new));
+      return;
+    }
+    if (args.length > 0 && args[0].equals("--swap-under-load")) {
+      SwapUnderLoad.main(Arrays.copyOfRange(args, 1, args.length));
+      return;
+    }
+    if (args.length > 0 && args[0].equals("--serve")) {
+      TwoInstances.main(Arrays.copyOfRange(args, 1, args.length));
+      return;
+    }
     Map<String, String> options = parse(args);
     long records = Long.parseLong(options.getOrDefault("--records", "1000000"));
     int repetitions = Integer.parseInt(options.getOrDefault("--repetitions", "3"));
