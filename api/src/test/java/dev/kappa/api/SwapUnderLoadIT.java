@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.kappa.api.MeterReadings.Total;
 import dev.kappa.api.ServiceInstance.Reply;
 import dev.kappa.embedded.EmbeddedKafkaExtension;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,47 +39,23 @@ class SwapUnderLoadIT {
   private static final Map<Integer, Map<String, Total>> EXPECTED =
       Map.of(1, READINGS.byMeter(0), 2, READINGS.byMeter(MeterReadings.LARGE));
   private static final String KEYS = "/jobs/meters/tables/totals-by-meter/keys/";
-  private static final Duration TIMEOUT = Duration.ofSeconds(120);
+  private static final Duration TIMEOUT = ServicePair.TIMEOUT;
 
+  private static ServicePair pair;
   private static ServiceInstance a;
   private static ServiceInstance b;
 
   @BeforeAll
   static void startTwoInstances() throws Exception {
-    kafka.get().createTopic(MeterReadings.READINGS.topic(), 4, Map.of("retention.ms", "-1"));
-    READINGS.produce(kafka.bootstrapServers());
-    a =
-        ServiceInstance.start(
-            kafka.bootstrapServers(),
-            Files.createTempDirectory("swap-a"),
-            "swap-registry",
-            Map.of());
-    b =
-        ServiceInstance.start(
-            kafka.bootstrapServers(),
-            Files.createTempDirectory("swap-b"),
-            "swap-registry",
-            Map.of());
-    await()
-        .atMost(TIMEOUT)
-        .pollInterval(Duration.ofMillis(500))
-        .untilAsserted(
-            () -> {
-              for (ServiceInstance instance : List.of(a, b)) {
-                Reply range = instance.get("/jobs/meters/tables/totals-by-meter/keys");
-                assertThat(range.status()).as(range.toString()).isEqualTo(200);
-                assertThat(range.json().get("count").asInt()).isEqualTo(METERS);
-              }
-            });
+    pair = ServicePair.serving(kafka, "swap", READINGS);
+    a = pair.a();
+    b = pair.b();
   }
 
   @AfterAll
   static void stop() {
-    if (b != null) {
-      b.close();
-    }
-    if (a != null) {
-      a.close();
+    if (pair != null) {
+      pair.close();
     }
   }
 

@@ -7,6 +7,8 @@ import dev.kappa.api.admin.Views.RetirementView;
 import dev.kappa.api.admin.Views.StartRequest;
 import dev.kappa.api.admin.Views.SwapRequest;
 import dev.kappa.api.host.ServingHost;
+import dev.kappa.api.host.UnknownVersionException;
+import dev.kappa.api.peer.NotRoutableException;
 import dev.kappa.api.peer.PeerClient;
 import dev.kappa.api.query.BadQueryException;
 import dev.kappa.api.security.Roles;
@@ -14,9 +16,8 @@ import dev.kappa.reprocessing.JobHost;
 import dev.kappa.reprocessing.JobVersion;
 import dev.kappa.reprocessing.StartOptions;
 import dev.kappa.reprocessing.query.StoreNotReadyException;
-import dev.kappa.reprocessing.query.UnknownTableException;
 import dev.kappa.reprocessing.registry.VersionState;
-import dev.kappa.reprocessing.replay.ReplayProgress;
+import dev.kappa.reprocessing.registry.VersionStatus;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Body;
@@ -33,7 +34,6 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.apache.kafka.streams.state.HostInfo;
 import org.jspecify.annotations.Nullable;
 
@@ -66,13 +66,13 @@ final class AdminController {
           "It replays its sources from the earliest offsets beside the active version. Refused"
               + " (409) if a source no longer holds its first records, unless acceptPartialHistory.")
   HttpResponse<PlanView> start(@PathVariable String job, @Body StartRequest request) {
-    JobHost host = knownJob(job);
+    JobHost host = serving.requireJob(job);
     if (request.version() == null) {
       throw new BadQueryException("Send the number of the version to start: {\"version\": 2}");
     }
-    JobVersion version = version(host, job, request.version());
+    JobVersion version = version(job, request.version());
     if (host.topology(version).isEmpty()) {
-      throw new UnknownTableException(
+      throw new UnknownVersionException(
           "Unknown version "
               + version.number()
               + " of job '"
@@ -95,26 +95,40 @@ final class AdminController {
       summary = "Replay progress of a version",
       description = "Measured by the instance that replays it; asked there if it is another one.")
   HttpResponse<?> progress(@PathVariable String job, @PathVariable int version) {
-    JobHost host = knownJob(job);
-    JobVersion jobVersion = version(host, job, version);
-    Optional<ReplayProgress> progress = host.progress(jobVersion);
-    if (progress.isPresent()) {
-      return HttpResponse.ok(ProgressView.of(progress.get(), host.instance()));
+    JobHost host = serving.requireJob(job);
+    VersionState state = ServingHost.requireVersion(host, job, version);
+    if (state.status() == VersionStatus.RETIRED) {
+      throw new UnknownVersionException(
+          state.version() + " is retired: it replays no more and has no progress");
     }
-    VersionState state = host.history(job).version(version).orElseThrow();
+    // The replaying instance measured the replay from its start; another instance that runs the
+    // version (once it has caught up) counts from when it joined.
     String replayer = state.replayer();
-    if (replayer == null || replayer.equals(host.instance())) {
-      throw new StoreNotReadyException(
-          jobVersion + " has no progress here yet: it is " + state.status(), RETRY_AFTER);
+    if (replayer != null && !replayer.equals(host.instance())) {
+      try {
+        String body =
+            peers
+                .get(
+                    HostInfo.buildFromEndpoint(replayer),
+                    List.of("jobs", job, "versions", Integer.toString(version), "progress"),
+                    Map.of())
+                .body();
+        return HttpResponse.ok(body).contentType(MediaType.APPLICATION_JSON_TYPE);
+      } catch (StoreNotReadyException | NotRoutableException e) {
+        // The replaying instance has gone, or cannot be asked: answer from here if it runs here.
+        if (host.progress(state.version()).isEmpty()) {
+          throw e;
+        }
+      }
     }
-    String body =
-        peers
-            .get(
-                HostInfo.buildFromEndpoint(replayer),
-                List.of("jobs", job, "versions", Integer.toString(version), "progress"),
-                Map.of())
-            .body();
-    return HttpResponse.ok(body).contentType(MediaType.APPLICATION_JSON_TYPE);
+    return host.progress(state.version())
+        .<HttpResponse<?>>map(
+            progress -> HttpResponse.ok(ProgressView.of(progress, host.instance())))
+        .orElseThrow(
+            () ->
+                new StoreNotReadyException(
+                    state.version() + " has no progress here yet: it is " + state.status(),
+                    RETRY_AFTER));
   }
 
   @Post(uri = "/swap", consumes = MediaType.APPLICATION_JSON)
@@ -124,18 +138,18 @@ final class AdminController {
           "Every instance answers from it within moments. Refused (409) if it has not caught up,"
               + " unless force.")
   JobView swap(@PathVariable String job, @Body SwapRequest request) {
-    JobHost host = knownJob(job);
+    JobHost host = serving.requireJob(job);
     if (request.to() == null) {
       throw new BadQueryException("Send the version to swap to: {\"to\": 2}");
     }
-    host.swap(job, version(host, job, request.to()).number(), Boolean.TRUE.equals(request.force()));
+    host.swap(job, version(job, request.to()).number(), Boolean.TRUE.equals(request.force()));
     return JobView.of(host, job);
   }
 
   @Post(uri = "/rollback")
   @Operation(summary = "Make the version that the active one replaced active again")
   JobView rollback(@PathVariable String job) {
-    JobHost host = knownJob(job);
+    JobHost host = serving.requireJob(job);
     host.rollback(job);
     return JobView.of(host, job);
   }
@@ -147,20 +161,11 @@ final class AdminController {
           "Stops it on every instance, then deletes its consumer group and exactly the topics it"
               + " owns. Refused (409) for the active version.")
   RetirementView retire(@PathVariable String job, @PathVariable int version) {
-    JobHost host = knownJob(job);
-    return RetirementView.of(host.retire(job, version(host, job, version).number()));
+    JobHost host = serving.requireJob(job);
+    return RetirementView.of(host.retire(job, version(job, version).number()));
   }
 
-  private JobHost knownJob(String job) {
-    JobHost host = serving.require();
-    if (!host.jobs().contains(job)) {
-      throw new UnknownTableException(
-          "Unknown job '" + job + "'; the jobs here are " + host.jobs());
-    }
-    return host;
-  }
-
-  private static JobVersion version(JobHost host, String job, @Nullable Integer number) {
+  private static JobVersion version(String job, @Nullable Integer number) {
     if (number == null || number < 1) {
       throw new BadQueryException("Bad version " + number + ": versions are numbered from 1");
     }

@@ -3,7 +3,6 @@ package dev.kappa.api.admin;
 import dev.kappa.api.admin.Views.JobView;
 import dev.kappa.api.host.ServingHost;
 import dev.kappa.reprocessing.JobHost;
-import dev.kappa.reprocessing.query.UnknownTableException;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
@@ -36,11 +35,6 @@ final class JobsController {
   @Get(uri = "/{job}", produces = MediaType.APPLICATION_JSON)
   @Operation(summary = "One job, its versions and tables")
   JobView job(@PathVariable String job) {
-    JobHost host = serving.require();
-    if (!host.jobs().contains(job)) {
-      throw new UnknownTableException(
-          "Unknown job '" + job + "'; the jobs here are " + host.jobs());
-    }
-    return JobView.of(host, job);
+    return JobView.of(serving.requireJob(job), job);
   }
 }

@@ -7,6 +7,7 @@ import dev.kappa.reprocessing.ReplaySettings;
 import dev.kappa.reprocessing.StartOptions;
 import dev.kappa.reprocessing.query.StoreNotReadyException;
 import dev.kappa.reprocessing.registry.CommandRefusedException;
+import dev.kappa.reprocessing.registry.VersionState;
 import dev.kappa.reprocessing.replay.IncompleteHistoryException;
 import dev.kappa.topology.runtime.JobConfig;
 import io.micronaut.context.BeanContext;
@@ -26,6 +27,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.apache.kafka.streams.StreamsConfig;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -72,6 +74,40 @@ public final class ServingHost implements ApplicationEventListener<ServerStartup
       throw new StoreNotReadyException("The service is starting: its jobs are not up", RETRY_AFTER);
     }
     return running;
+  }
+
+  /**
+   * The running host, which must host {@code job}.
+   *
+   * @throws UnknownJobException if it does not
+   * @throws StoreNotReadyException while the service starts
+   */
+  public JobHost requireJob(String job) {
+    JobHost running = require();
+    if (!running.jobs().contains(job)) {
+      throw new UnknownJobException(
+          "Unknown job '" + job + "'; the jobs here are " + new TreeSet<>(running.jobs()));
+    }
+    return running;
+  }
+
+  /**
+   * Version {@code number} of {@code job} as the registry lists it.
+   *
+   * @throws UnknownVersionException if the registry does not list it
+   */
+  public static VersionState requireVersion(JobHost host, String job, int number) {
+    return host.history(job)
+        .version(number)
+        .orElseThrow(
+            () ->
+                new UnknownVersionException(
+                    "Unknown version "
+                        + number
+                        + " of job '"
+                        + job
+                        + "'; the registry lists "
+                        + host.history(job).versions().keySet()));
   }
 
   private synchronized void start(int port) {

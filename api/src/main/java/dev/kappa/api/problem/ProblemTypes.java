@@ -1,5 +1,7 @@
 package dev.kappa.api.problem;
 
+import dev.kappa.api.host.UnknownJobException;
+import dev.kappa.api.host.UnknownVersionException;
 import dev.kappa.api.peer.NotRoutableException;
 import dev.kappa.api.query.BadQueryException;
 import dev.kappa.api.query.KeyNotFoundException;
@@ -35,6 +37,10 @@ final class ProblemTypes {
   static String of(Throwable error) {
     if (error instanceof BadQueryException || error instanceof IllegalArgumentException) {
       return "bad-query";
+    } else if (error instanceof UnknownJobException) {
+      return "unknown-job";
+    } else if (error instanceof UnknownVersionException) {
+      return "unknown-version";
     } else if (error instanceof UnknownTableException) {
       return "unknown-table";
     } else if (error instanceof KeyNotFoundException) {

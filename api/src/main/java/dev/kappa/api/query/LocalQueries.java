@@ -7,11 +7,11 @@ import dev.kappa.api.query.Results.KeyRow;
 import dev.kappa.api.query.Results.PartitionResult;
 import dev.kappa.api.query.Results.WindowRow;
 import dev.kappa.api.query.Results.WindowsResult;
-import dev.kappa.reprocessing.JobHost;
 import dev.kappa.reprocessing.query.Answer;
 import dev.kappa.reprocessing.query.KeyElsewhereException;
 import dev.kappa.reprocessing.query.PartitionRows;
 import dev.kappa.reprocessing.query.WindowValue;
+import dev.kappa.topology.ServingTable.Shape;
 import jakarta.inject.Singleton;
 import java.time.Instant;
 import java.util.List;
@@ -36,7 +36,8 @@ final class LocalQueries {
    * @throws KeyElsewhereException if another instance holds the key
    * @throws KeyNotFoundException if the table has no such key
    */
-  <K, V> KeyResult key(JobHost host, ResolvedTable<K, V> table, String keyText) {
+  <K, V> KeyResult key(ResolvedTable<K, V> table, String keyText) {
+    table.requireShape("get a key", Shape.KEY_VALUE);
     K key = table.key(keyText);
     Answer<Optional<V>> answer = table.view().get(key);
     V value =
@@ -53,12 +54,12 @@ final class LocalQueries {
                             + keyText
                             + "'",
                         answer.version(),
-                        host.instance()));
+                        table.host().instance()));
     return new KeyResult(
         table.version().job(),
         table.table().name(),
         answer.version().number(),
-        host.instance(),
+        table.host().instance(),
         key,
         value);
   }
@@ -67,14 +68,15 @@ final class LocalQueries {
    * @throws KeyElsewhereException if another instance holds the key
    */
   <K, V> WindowsResult windows(
-      JobHost host, ResolvedTable<K, V> table, String keyText, Instant from, Instant to) {
+      ResolvedTable<K, V> table, String keyText, Instant from, Instant to) {
+    table.requireShape("read the windows of a key", Shape.WINDOWED, Shape.SESSION);
     K key = table.key(keyText);
     Answer<List<WindowValue<V>>> answer = table.view().windows(key, from, to);
     return new WindowsResult(
         table.version().job(),
         table.table().name(),
         answer.version().number(),
-        host.instance(),
+        table.host().instance(),
         key,
         from,
         to,
@@ -82,30 +84,24 @@ final class LocalQueries {
   }
 
   <K, V> PartitionResult range(
-      JobHost host, ResolvedTable<K, V> table, @Nullable String from, @Nullable String to) {
+      ResolvedTable<K, V> table, @Nullable String from, @Nullable String to) {
+    table.requireShape("read a range of keys", Shape.KEY_VALUE);
     @Nullable K low = from == null ? null : table.key(from);
     @Nullable K high = to == null ? null : table.key(to);
     return partitionResult(
-        host,
-        table,
-        table.view().rangeByPartition(low, high),
-        row -> new KeyRow(row.key, row.value));
+        table, table.view().rangeByPartition(low, high), row -> new KeyRow(row.key, row.value));
   }
 
-  <K, V> PartitionResult windowRange(
-      JobHost host, ResolvedTable<K, V> table, Instant from, Instant to) {
+  <K, V> PartitionResult windowRange(ResolvedTable<K, V> table, Instant from, Instant to) {
+    table.requireShape("read the windows of all keys", Shape.WINDOWED);
     return partitionResult(
-        host,
         table,
         table.view().windowRangeByPartition(from, to),
         row -> new WindowRow(row.key, row.value.start(), row.value.end(), row.value.value()));
   }
 
   private <R> PartitionResult partitionResult(
-      JobHost host,
-      ResolvedTable<?, ?> table,
-      Answer<PartitionRows<R>> answer,
-      Function<R, Object> row) {
+      ResolvedTable<?, ?> table, Answer<PartitionRows<R>> answer, Function<R, Object> row) {
     List<JsonNode> rows =
         answer.value().rows().stream()
             .map(each -> (JsonNode) json.valueToTree(row.apply(each)))
@@ -114,7 +110,7 @@ final class LocalQueries {
         table.version().job(),
         table.table().name(),
         answer.version().number(),
-        host.instance(),
+        table.host().instance(),
         answer.value().partitions(),
         rows);
   }

@@ -7,7 +7,6 @@ import dev.kappa.api.query.Results.KeyResult;
 import dev.kappa.api.query.Results.PartitionResult;
 import dev.kappa.api.query.Results.WindowsResult;
 import dev.kappa.api.security.Roles;
-import dev.kappa.reprocessing.JobHost;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
@@ -44,8 +43,7 @@ final class PeerQueryController {
       @PathVariable String table,
       @PathVariable String key,
       @QueryValue @Nullable String version) {
-    JobHost host = serving.require();
-    return local.key(host, resolve(host, job, table, version), key);
+    return local.key(resolve(job, table, version), key);
   }
 
   @Get(uri = "/keys/{key}/windows", produces = MediaType.APPLICATION_JSON)
@@ -56,9 +54,8 @@ final class PeerQueryController {
       @QueryValue @Nullable String from,
       @QueryValue @Nullable String to,
       @QueryValue @Nullable String version) {
-    JobHost host = serving.require();
     TimeRange range = QueryParameters.timeRange(from, to);
-    return local.windows(host, resolve(host, job, table, version), key, range.from(), range.to());
+    return local.windows(resolve(job, table, version), key, range.from(), range.to());
   }
 
   @Get(uri = "/keys", produces = MediaType.APPLICATION_JSON)
@@ -68,8 +65,7 @@ final class PeerQueryController {
       @QueryValue @Nullable String from,
       @QueryValue @Nullable String to,
       @QueryValue @Nullable String version) {
-    JobHost host = serving.require();
-    return local.range(host, resolve(host, job, table, version), from, to);
+    return local.range(resolve(job, table, version), from, to);
   }
 
   @Get(uri = "/windows", produces = MediaType.APPLICATION_JSON)
@@ -79,13 +75,11 @@ final class PeerQueryController {
       @QueryValue @Nullable String from,
       @QueryValue @Nullable String to,
       @QueryValue @Nullable String version) {
-    JobHost host = serving.require();
     TimeRange range = QueryParameters.timeRange(from, to);
-    return local.windowRange(host, resolve(host, job, table, version), range.from(), range.to());
+    return local.windowRange(resolve(job, table, version), range.from(), range.to());
   }
 
-  private static ResolvedTable<?, ?> resolve(
-      JobHost host, String job, String table, @Nullable String version) {
-    return ResolvedTable.of(host, job, table, QueryParameters.version(version));
+  private ResolvedTable<?, ?> resolve(String job, String table, @Nullable String version) {
+    return ResolvedTable.of(serving, job, table, QueryParameters.version(version));
   }
 }

@@ -9,7 +9,6 @@ import dev.kappa.api.peer.PeerClient;
 import dev.kappa.api.peer.PeerClient.PeerAnswer;
 import dev.kappa.api.query.Results.PartitionResult;
 import dev.kappa.api.query.Results.RangeResult;
-import dev.kappa.reprocessing.JobHost;
 import dev.kappa.reprocessing.query.KeyElsewhereException;
 import dev.kappa.reprocessing.query.StoreNotReadyException;
 import dev.kappa.topology.KappaException;
@@ -65,10 +64,9 @@ final class QueryRouter {
   Routed key(String job, String table, @Nullable Integer version, String keyText) {
     return retrying(
         () -> {
-          JobHost host = serving.require();
-          ResolvedTable<?, ?> resolved = ResolvedTable.of(host, job, table, version);
+          ResolvedTable<?, ?> resolved = ResolvedTable.of(serving, job, table, version);
           try {
-            return new Routed(local.key(host, resolved, keyText), false);
+            return new Routed(local.key(resolved, keyText), false);
           } catch (KeyElsewhereException e) {
             return forward(e, keyPath(resolved, keyText), versionQuery(resolved, Map.of()));
           }
@@ -84,10 +82,9 @@ final class QueryRouter {
       Instant to) {
     return retrying(
         () -> {
-          JobHost host = serving.require();
-          ResolvedTable<?, ?> resolved = ResolvedTable.of(host, job, table, version);
+          ResolvedTable<?, ?> resolved = ResolvedTable.of(serving, job, table, version);
           try {
-            return new Routed(local.windows(host, resolved, keyText, from, to), false);
+            return new Routed(local.windows(resolved, keyText, from, to), false);
           } catch (KeyElsewhereException e) {
             List<String> path = new ArrayList<>(keyPath(resolved, keyText));
             path.add("windows");
@@ -120,7 +117,7 @@ final class QueryRouter {
         "keys",
         query,
         limit,
-        (host, resolved) -> local.range(host, resolved, from, to),
+        resolved -> local.range(resolved, from, to),
         (left, right) -> 0);
   }
 
@@ -133,13 +130,13 @@ final class QueryRouter {
         "windows",
         Map.of("from", from.toString(), "to", to.toString()),
         limit,
-        (host, resolved) -> local.windowRange(host, resolved, from, to),
+        resolved -> local.windowRange(resolved, from, to),
         Comparator.comparing(row -> Instant.parse(row.get("start").asText())));
   }
 
   /** How this instance reads its own part of a fanned-out query. */
   private interface LocalPart {
-    PartitionResult read(JobHost host, ResolvedTable<?, ?> table);
+    PartitionResult read(ResolvedTable<?, ?> table);
   }
 
   private RangeResult fanOut(
@@ -153,15 +150,14 @@ final class QueryRouter {
       Comparator<JsonNode> thenBy) {
     return retrying(
         () -> {
-          JobHost host = serving.require();
-          ResolvedTable<?, ?> resolved = ResolvedTable.of(host, job, table, version);
+          ResolvedTable<?, ?> resolved = ResolvedTable.of(serving, job, table, version);
           Map<HostInfo, Set<Integer>> holders = resolved.view().hosts();
           List<PartitionResult> parts = new ArrayList<>();
           Set<Integer> expected = new TreeSet<>();
           holders.values().forEach(expected::addAll);
-          Optional<HostInfo> self = host.localHost();
+          Optional<HostInfo> self = resolved.host().localHost();
           if (holders.isEmpty() || (self.isPresent() && holders.containsKey(self.get()))) {
-            parts.add(localPart.read(host, resolved));
+            parts.add(localPart.read(resolved));
           }
           for (HostInfo holder : holders.keySet()) {
             if (!holder.equals(self.orElse(null))) {

@@ -1,5 +1,7 @@
 package dev.kappa.api.query;
 
+import dev.kappa.api.host.ServingHost;
+import dev.kappa.api.host.UnknownVersionException;
 import dev.kappa.reprocessing.JobHost;
 import dev.kappa.reprocessing.JobVersion;
 import dev.kappa.reprocessing.query.TableQueries;
@@ -7,7 +9,6 @@ import dev.kappa.reprocessing.query.UnknownTableException;
 import dev.kappa.topology.JobTopology;
 import dev.kappa.topology.ServingTable;
 import java.util.OptionalInt;
-import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -16,44 +17,29 @@ import org.jspecify.annotations.Nullable;
  * answered by exactly one version, even across a swap and across instances.
  */
 record ResolvedTable<K, V>(
-    JobVersion version, ServingTable<K, V> table, TableQueries.TableView<K, V> view) {
+    JobHost host, JobVersion version, ServingTable<K, V> table, TableQueries.TableView<K, V> view) {
 
   static ResolvedTable<?, ?> of(
-      JobHost host, String job, String tableName, @Nullable Integer versionNumber) {
-    if (!host.jobs().contains(job)) {
-      throw new UnknownTableException(
-          "Unknown job '" + job + "'; the jobs here are " + new TreeSet<>(host.jobs()));
-    }
+      ServingHost serving, String job, String tableName, @Nullable Integer versionNumber) {
+    JobHost host = serving.requireJob(job);
     int number;
     if (versionNumber != null) {
-      if (versionNumber < 1) {
-        throw new BadQueryException(
-            "Bad version " + versionNumber + ": versions are numbered from 1");
-      }
       number = versionNumber;
     } else {
       OptionalInt active = host.activeVersion(job);
       if (active.isEmpty()) {
-        throw new UnknownTableException(
+        throw new UnknownVersionException(
             "Job '" + job + "' has no active version yet: start one with the admin API");
       }
       number = active.getAsInt();
     }
+    ServingHost.requireVersion(host, job, number);
     JobVersion version = JobVersion.of(job, number);
-    if (host.history(job).version(number).isEmpty()) {
-      throw new UnknownTableException(
-          "Unknown version "
-              + number
-              + " of job '"
-              + job
-              + "'; its versions are "
-              + host.history(job).versions().keySet());
-    }
     JobTopology topology =
         host.topology(version)
             .orElseThrow(
                 () ->
-                    new UnknownTableException(
+                    new UnknownVersionException(
                         "This instance does not have the code of " + version));
     ServingTable<?, ?> table =
         topology
@@ -73,10 +59,37 @@ record ResolvedTable<K, V>(
     return create(host, version, table);
   }
 
+  /**
+   * @throws BadQueryException if the table is not of one of {@code shapes}, saying which queries it
+   *     answers
+   */
+  ResolvedTable<K, V> requireShape(String what, ServingTable.Shape... shapes) {
+    if (!java.util.List.of(shapes).contains(table.shape())) {
+      throw new BadQueryException(
+          "Cannot "
+              + what
+              + " of table '"
+              + table.name()
+              + "': it is a "
+              + table.shape()
+              + " table. "
+              + (table.shape() == ServingTable.Shape.KEY_VALUE
+                  ? "Ask for a key at .../keys/{key} or a range at .../keys"
+                  : "Ask for the windows of a key at .../keys/{key}/windows"
+                      + (table.shape() == ServingTable.Shape.WINDOWED
+                          ? " or of all keys at .../windows"
+                          : "")));
+    }
+    return this;
+  }
+
   private static <K, V> ResolvedTable<K, V> create(
       JobHost host, JobVersion version, ServingTable<K, V> table) {
     return new ResolvedTable<>(
-        version, table, host.queries().table(version.job(), table).inVersion(version.number()));
+        host,
+        version,
+        table,
+        host.queries().table(version.job(), table).inVersion(version.number()));
   }
 
   K key(String text) {
