@@ -104,6 +104,29 @@ final class ServiceInstance implements AutoCloseable {
           response.headers().firstValue("Content-Type").orElse(""),
           response.headers().firstValue("Retry-After"),
           response.body());
+    } catch (java.net.http.HttpTimeoutException e) {
+      // The instances run in this JVM: show what they were doing instead of answering.
+      for (java.lang.management.ThreadInfo thread :
+          java.lang.management.ManagementFactory.getThreadMXBean().dumpAllThreads(true, true)) {
+        System.out.println(
+            "THREAD "
+                + thread.getThreadName()
+                + " "
+                + thread.getThreadState()
+                + (thread.getLockOwnerName() == null
+                    ? ""
+                    : " waiting for "
+                        + thread.getLockName()
+                        + " held by "
+                        + thread.getLockOwnerName()));
+        for (StackTraceElement frame : thread.getStackTrace()) {
+          System.out.println("    at " + frame);
+        }
+        for (java.lang.management.MonitorInfo monitor : thread.getLockedMonitors()) {
+          System.out.println("    holds " + monitor + " taken at " + monitor.getLockedStackFrame());
+        }
+      }
+      throw new UncheckedIOException(e);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
@@ -120,6 +143,17 @@ final class ServiceInstance implements AutoCloseable {
   private static int freePort() {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
+    } catch (java.net.http.HttpTimeoutException e) {
+      // The instances run in this JVM: show what they were doing instead of answering.
+      Thread.getAllStackTraces()
+          .forEach(
+              (thread, stack) -> {
+                System.out.println("THREAD " + thread.getName() + " " + thread.getState());
+                for (StackTraceElement frame : stack) {
+                  System.out.println("    at " + frame);
+                }
+              });
+      throw new UncheckedIOException(e);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -100,10 +100,18 @@ class ServingIT {
     JsonNode limited = a.get(TABLES + "totals-by-meter/keys?limit=5").json();
     assertThat(limited.get("count").asInt()).isEqualTo(5);
     assertThat(limited.get("truncated").asBoolean()).isTrue();
+    // The first keys of all, though each instance holds only some of them.
+    assertThat(texts(limited.get("rows").findValues("key")))
+        .containsExactly("m-000", "m-001", "m-002", "m-003", "m-004");
   }
 
   @Test
   void shouldAnswerKeysOfEveryDeclaredType() {
+    // Floors and places are re-keyed, a repartition: wait until every reading has reached them.
+    await().atMost(TIMEOUT).untilAsserted(this::assertKeysOfEveryType);
+  }
+
+  private void assertKeysOfEveryType() {
     READINGS
         .byFloor(0)
         .forEach(

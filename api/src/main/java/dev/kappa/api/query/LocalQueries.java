@@ -14,9 +14,12 @@ import dev.kappa.reprocessing.query.WindowValue;
 import dev.kappa.topology.ServingTable.Shape;
 import jakarta.inject.Singleton;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
+import org.apache.kafka.streams.KeyValue;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -83,27 +86,47 @@ final class LocalQueries {
         answer.value());
   }
 
+  /**
+   * The keys from {@code from} to {@code to} that this instance holds: the first {@code limit} in
+   * key order, so that only those are converted and sent.
+   */
   <K, V> PartitionResult range(
-      ResolvedTable<K, V> table, @Nullable String from, @Nullable String to) {
+      ResolvedTable<K, V> table, @Nullable String from, @Nullable String to, int limit) {
     table.requireShape("read a range of keys", Shape.KEY_VALUE);
     @Nullable K low = from == null ? null : table.key(from);
     @Nullable K high = to == null ? null : table.key(to);
     return partitionResult(
-        table, table.view().rangeByPartition(low, high), row -> new KeyRow(row.key, row.value));
+        table,
+        table.view().rangeByPartition(low, high),
+        RowOrder.byKey(table.table(), row -> row.key),
+        limit,
+        row -> new KeyRow(row.key, row.value));
   }
 
-  <K, V> PartitionResult windowRange(ResolvedTable<K, V> table, Instant from, Instant to) {
+  /** The windows of all keys that this instance holds, the first {@code limit} in key order. */
+  <K, V> PartitionResult windowRange(
+      ResolvedTable<K, V> table, Instant from, Instant to, int limit) {
     table.requireShape("read the windows of all keys", Shape.WINDOWED);
+    Comparator<KeyValue<K, WindowValue<V>>> byKey = RowOrder.byKey(table.table(), row -> row.key);
     return partitionResult(
         table,
         table.view().windowRangeByPartition(from, to),
+        byKey.thenComparing(row -> row.value.start()),
+        limit,
         row -> new WindowRow(row.key, row.value.start(), row.value.end(), row.value.value()));
   }
 
   private <R> PartitionResult partitionResult(
-      ResolvedTable<?, ?> table, Answer<PartitionRows<R>> answer, Function<R, Object> row) {
-    List<JsonNode> rows =
-        answer.value().rows().stream()
+      ResolvedTable<?, ?> table,
+      Answer<PartitionRows<R>> answer,
+      Comparator<R> order,
+      int limit,
+      Function<R, Object> row) {
+    List<R> rows = new ArrayList<>(answer.value().rows());
+    rows.sort(order);
+    boolean truncated = rows.size() > limit;
+    List<JsonNode> kept =
+        rows.subList(0, Math.min(limit, rows.size())).stream()
             .map(each -> (JsonNode) json.valueToTree(row.apply(each)))
             .toList();
     return new PartitionResult(
@@ -112,6 +135,7 @@ final class LocalQueries {
         answer.version().number(),
         table.host().instance(),
         answer.value().partitions(),
-        rows);
+        truncated,
+        kept);
   }
 }

@@ -64,8 +64,9 @@ final class PeerQueryController {
       @PathVariable String table,
       @QueryValue @Nullable String from,
       @QueryValue @Nullable String to,
-      @QueryValue @Nullable String version) {
-    return local.range(resolve(job, table, version), from, to);
+      @QueryValue @Nullable String version,
+      @QueryValue @Nullable String limit) {
+    return local.range(resolve(job, table, version), from, to, QueryParameters.limit(limit));
   }
 
   @Get(uri = "/windows", produces = MediaType.APPLICATION_JSON)
@@ -74,9 +75,11 @@ final class PeerQueryController {
       @PathVariable String table,
       @QueryValue @Nullable String from,
       @QueryValue @Nullable String to,
-      @QueryValue @Nullable String version) {
+      @QueryValue @Nullable String version,
+      @QueryValue @Nullable String limit) {
     TimeRange range = QueryParameters.timeRange(from, to);
-    return local.windowRange(resolve(job, table, version), range.from(), range.to());
+    return local.windowRange(
+        resolve(job, table, version), range.from(), range.to(), QueryParameters.limit(limit));
   }
 
   private ResolvedTable<?, ?> resolve(String job, String table, @Nullable String version) {

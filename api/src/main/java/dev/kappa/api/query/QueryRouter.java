@@ -12,11 +12,13 @@ import dev.kappa.api.query.Results.RangeResult;
 import dev.kappa.reprocessing.query.KeyElsewhereException;
 import dev.kappa.reprocessing.query.StoreNotReadyException;
 import dev.kappa.topology.KappaException;
+import dev.kappa.topology.ServingTable;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -117,7 +119,7 @@ final class QueryRouter {
         "keys",
         query,
         limit,
-        resolved -> local.range(resolved, from, to),
+        resolved -> local.range(resolved, from, to, limit),
         (left, right) -> 0);
   }
 
@@ -130,7 +132,7 @@ final class QueryRouter {
         "windows",
         Map.of("from", from.toString(), "to", to.toString()),
         limit,
-        resolved -> local.windowRange(resolved, from, to),
+        resolved -> local.windowRange(resolved, from, to, limit),
         Comparator.comparing(row -> Instant.parse(row.get("start").asText())));
   }
 
@@ -162,7 +164,9 @@ final class QueryRouter {
           for (HostInfo holder : holders.keySet()) {
             if (!holder.equals(self.orElse(null))) {
               List<String> path = List.of("jobs", job, "tables", table, what);
-              parts.add(partitionResult(peers.get(holder, path, versionQuery(resolved, query))));
+              Map<String, String> limited = new LinkedHashMap<>(query);
+              limited.put("limit", Integer.toString(limit));
+              parts.add(partitionResult(peers.get(holder, path, versionQuery(resolved, limited))));
             }
           }
           Set<Integer> answered = new TreeSet<>();
@@ -191,12 +195,10 @@ final class QueryRouter {
       Comparator<JsonNode> thenBy) {
     List<JsonNode> rows = new ArrayList<>();
     parts.forEach(part -> rows.addAll(part.rows()));
-    Class<?> keyType = resolved.table().keys().type();
-    if (Comparable.class.isAssignableFrom(keyType)) {
-      rows.sort(byKey(keyType).thenComparing(thenBy));
-    }
-    boolean truncated = rows.size() > limit;
-    List<JsonNode> kept = truncated ? rows.subList(0, limit) : rows;
+    rows.sort(byKey(resolved.table()).thenComparing(thenBy));
+    // Each instance sent its first rows in key order, so the first of all of them are among these.
+    boolean truncated = rows.size() > limit || parts.stream().anyMatch(PartitionResult::truncated);
+    List<JsonNode> kept = rows.size() > limit ? rows.subList(0, limit) : rows;
     return new RangeResult(
         resolved.version().job(),
         resolved.table().name(),
@@ -207,12 +209,13 @@ final class QueryRouter {
         List.copyOf(kept));
   }
 
-  @SuppressWarnings({"unchecked", "rawtypes"}) // keys of one table share a Comparable type
-  private Comparator<JsonNode> byKey(Class<?> keyType) {
-    Map<JsonNode, Comparable> keys = new java.util.IdentityHashMap<>();
-    return Comparator.comparing(
+  /** Orders rows by their key, read back into the table's key type once per row. */
+  private <K> Comparator<JsonNode> byKey(ServingTable<K, ?> table) {
+    Map<JsonNode, K> keys = new IdentityHashMap<>();
+    return RowOrder.byKey(
+        table,
         row ->
-            keys.computeIfAbsent(row, r -> (Comparable) json.convertValue(r.get("key"), keyType)));
+            keys.computeIfAbsent(row, r -> json.convertValue(r.get("key"), table.keys().type())));
   }
 
   private Routed forward(

@@ -36,13 +36,17 @@ final class Results {
       boolean truncated,
       List<JsonNode> rows) {}
 
-  /** Rows one instance holds, with its partitions: what instances send each other for ranges. */
+  /**
+   * Rows one instance holds, with its partitions: what instances send each other for ranges. The
+   * rows are the first of the instance's in key order; {@code truncated} if it holds more.
+   */
   record PartitionResult(
       String job,
       String table,
       int version,
       String instance,
       SortedSet<Integer> partitions,
+      boolean truncated,
       List<JsonNode> rows) {}
 
   /** A row of a key range. */
