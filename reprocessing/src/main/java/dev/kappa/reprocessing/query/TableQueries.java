@@ -22,14 +22,14 @@ import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsMetadata;
+import org.apache.kafka.streams.TaskMetadata;
+import org.apache.kafka.streams.ThreadMetadata;
 import org.apache.kafka.streams.TopologyDescription;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.kstream.Windowed;
 import org.apache.kafka.streams.query.FailureReason;
-import org.apache.kafka.streams.query.KeyQuery;
 import org.apache.kafka.streams.query.Query;
 import org.apache.kafka.streams.query.QueryResult;
-import org.apache.kafka.streams.query.RangeQuery;
 import org.apache.kafka.streams.query.StateQueryRequest;
 import org.apache.kafka.streams.query.StateQueryResult;
 import org.apache.kafka.streams.query.WindowKeyQuery;
@@ -37,6 +37,7 @@ import org.apache.kafka.streams.query.WindowRangeQuery;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.apache.kafka.streams.state.ReadOnlySessionStore;
 import org.apache.kafka.streams.state.ValueAndTimestamp;
 import org.apache.kafka.streams.state.WindowStoreIterator;
@@ -122,14 +123,20 @@ public final class TableQueries {
       Objects.requireNonNull(key, "key");
       Target target = target(ServingTable.Shape.KEY_VALUE, "get a key");
       KeyLocation location = requireLocal(target, key);
-      Map<Integer, QueryResult<V>> results =
-          query(target, KeyQuery.<K, V>withKey(key), partitions(location));
-      Optional<V> value =
-          results.values().stream()
-              .map(QueryResult::getResult)
-              .filter(Objects::nonNull)
-              .findFirst();
-      return new Answer<>(target.version(), value);
+      Set<Integer> partitions =
+          location.partition() >= 0 ? Set.of(location.partition()) : localPartitions(target);
+      for (int partition : partitions) {
+        V value;
+        try {
+          value = keyValueStore(target, partition).get(key);
+        } catch (InvalidStateStoreException e) {
+          throw notReady(target.version(), "partition " + partition + ": " + e.getMessage());
+        }
+        if (value != null) {
+          return new Answer<>(target.version(), Optional.of(value));
+        }
+      }
+      return new Answer<>(target.version(), Optional.empty());
     }
 
     /**
@@ -151,21 +158,16 @@ public final class TableQueries {
     public Answer<PartitionRows<KeyValue<K, V>>> rangeByPartition(
         @Nullable K from, @Nullable K to) {
       Target target = target(ServingTable.Shape.KEY_VALUE, "read a range of keys");
-      RangeQuery<K, V> query =
-          from == null && to == null
-              ? RangeQuery.withNoBounds()
-              : from == null
-                  ? RangeQuery.withUpperBound(to)
-                  : to == null ? RangeQuery.withLowerBound(from) : RangeQuery.withRange(from, to);
       List<KeyValue<K, V>> rows = new ArrayList<>();
-      Map<Integer, QueryResult<KeyValueIterator<K, V>>> results =
-          query(target, query, Optional.empty());
-      for (QueryResult<KeyValueIterator<K, V>> result : results.values()) {
-        try (KeyValueIterator<K, V> iterator = result.getResult()) {
+      Set<Integer> partitions = localPartitions(target);
+      for (int partition : partitions) {
+        try (KeyValueIterator<K, V> iterator = keyValueStore(target, partition).range(from, to)) {
           iterator.forEachRemaining(rows::add);
+        } catch (InvalidStateStoreException e) {
+          throw notReady(target.version(), "partition " + partition + ": " + e.getMessage());
         }
       }
-      return new Answer<>(target.version(), new PartitionRows<>(results.keySet(), rows));
+      return new Answer<>(target.version(), new PartitionRows<>(partitions, rows));
     }
 
     /**
@@ -198,6 +200,54 @@ public final class TableQueries {
         }
       }
       return new Answer<>(target.version(), new PartitionRows<>(results.keySet(), rows));
+    }
+
+    /**
+     * The store of one partition of a key-value table, through Interactive Queries v1: the IQv2 key
+     * and range queries of Kafka Streams 4.3.1 take a RocksDB store's position lock before the
+     * store's own lock, the stream thread's writes take them the other way round, and the two can
+     * deadlock (KAFKA-19629, fixed after 4.3.1). Window stores take both in one order and keep
+     * IQv2.
+     */
+    private ReadOnlyKeyValueStore<K, V> keyValueStore(Target target, int partition) {
+      try {
+        return target
+            .streams()
+            .store(
+                StoreQueryParameters.fromNameAndType(
+                        table.name(), QueryableStoreTypes.<K, V>keyValueStore())
+                    .withPartition(partition));
+      } catch (InvalidStateStoreException e) {
+        throw notReady(target.version(), "partition " + partition + ": " + e.getMessage());
+      }
+    }
+
+    /** The partitions of this table whose active task runs on this instance. */
+    private Set<Integer> localPartitions(Target target) {
+      Set<Integer> subtopologies = new TreeSet<>();
+      for (TopologyDescription.Subtopology subtopology :
+          target.topology().topology().describe().subtopologies()) {
+        if (holdsStore(subtopology)) {
+          subtopologies.add(subtopology.id());
+        }
+      }
+      Set<Integer> partitions = new TreeSet<>();
+      for (ThreadMetadata thread : target.streams().metadataForLocalThreads()) {
+        for (TaskMetadata task : thread.activeTasks()) {
+          if (subtopologies.contains(task.taskId().subtopology())) {
+            partitions.add(task.taskId().partition());
+          }
+        }
+      }
+      return partitions;
+    }
+
+    private boolean holdsStore(TopologyDescription.Subtopology subtopology) {
+      return subtopology.nodes().stream()
+          .anyMatch(
+              node ->
+                  node instanceof TopologyDescription.Processor processor
+                      && processor.stores().contains(table.name()));
     }
 
     /**
@@ -235,13 +285,7 @@ public final class TableQueries {
       Set<String> topics = new TreeSet<>();
       for (TopologyDescription.Subtopology subtopology :
           target.topology().topology().describe().subtopologies()) {
-        boolean holdsStore =
-            subtopology.nodes().stream()
-                .anyMatch(
-                    node ->
-                        node instanceof TopologyDescription.Processor processor
-                            && processor.stores().contains(table.name()));
-        if (holdsStore) {
+        if (holdsStore(subtopology)) {
           for (TopologyDescription.Node node : subtopology.nodes()) {
             if (node instanceof TopologyDescription.Source source && source.topicSet() != null) {
               // The description names internal (repartition) topics without the application id
