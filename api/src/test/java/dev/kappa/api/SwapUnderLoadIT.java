@@ -67,6 +67,11 @@ class SwapUnderLoadIT {
     assertThat(started.json().get("records").asLong()).isEqualTo(READINGS.all().size());
     assertThat(started.json().get("applicationId").asText()).isEqualTo("meters-v2");
 
+    // While v2 replays on a alone, b answers from it through a.
+    Reply replaying = b.get(KEYS + Readings.meter(1) + "?version=2");
+    assertThat(replaying.status()).as(replaying.toString()).isEqualTo(200);
+    assertThat(replaying.json().get("version").asInt()).isEqualTo(2);
+
     // Progress is measured where v2 replays (a); b forwards the question there.
     await()
         .atMost(TIMEOUT)
