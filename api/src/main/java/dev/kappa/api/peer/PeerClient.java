@@ -2,20 +2,20 @@ package dev.kappa.api.peer;
 
 import dev.kappa.api.KappaProperties;
 import dev.kappa.reprocessing.query.StoreNotReadyException;
+import io.micronaut.context.BeanContext;
 import io.micronaut.core.type.Argument;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.client.DefaultHttpClientConfiguration;
 import io.micronaut.http.client.HttpClient;
+import io.micronaut.http.client.HttpClientRegistry;
+import io.micronaut.http.client.LoadBalancer;
 import io.micronaut.http.client.exceptions.HttpClientException;
 import io.micronaut.http.client.exceptions.HttpClientResponseException;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
-import java.io.UncheckedIOException;
-import java.net.MalformedURLException;
 import java.net.URI;
-import java.net.URL;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -39,10 +39,14 @@ public final class PeerClient {
   private static final Duration RETRY_AFTER = Duration.ofSeconds(1);
 
   private final KappaProperties properties;
+  private final HttpClientRegistry<?> registry;
+  private final BeanContext beans;
   private final Map<HostInfo, HttpClient> clients = new ConcurrentHashMap<>();
 
-  public PeerClient(KappaProperties properties) {
+  PeerClient(KappaProperties properties, HttpClientRegistry<?> registry, BeanContext beans) {
     this.properties = properties;
+    this.registry = registry;
+    this.beans = beans;
   }
 
   /**
@@ -108,11 +112,14 @@ public final class PeerClient {
     configuration.setReadTimeout(properties.getRouting().getTimeout());
     configuration.setConnectTimeout(properties.getRouting().getTimeout());
     configuration.setExceptionOnErrorStatus(false);
-    try {
-      return HttpClient.create(new URL("http://" + host.host() + ":" + host.port()), configuration);
-    } catch (MalformedURLException e) {
-      throw new UncheckedIOException(e);
-    }
+    // From the application context's registry, not HttpClient.create: that looks the client
+    // factory up with the thread's class loader, which does not see it when the service runs
+    // inside another application (the demo under exec:java).
+    return registry.resolveClient(
+        null,
+        LoadBalancer.fixed(URI.create("http://" + host.host() + ":" + host.port())),
+        configuration,
+        beans);
   }
 
   private static String encode(String text) {

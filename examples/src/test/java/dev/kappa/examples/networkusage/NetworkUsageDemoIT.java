@@ -80,6 +80,12 @@ class NetworkUsageDemoIT {
                 JsonNode answer = new ObjectMapper().readTree(response.body());
                 assertThat(answer.path("version").asInt()).as(response.body()).isEqualTo(1);
                 assertThat(answer.path("key").asText()).isEqualTo("n-0001");
+                // The printed range asks both instances and merges their answers.
+                HttpResponse<String> range = get(a + tables + "usage-by-agent/windows?limit=20");
+                assertThat(range.statusCode()).as(range.body()).isEqualTo(200);
+                assertThat(new ObjectMapper().readTree(range.body()).path("instances"))
+                    .as(range.body())
+                    .hasSize(2);
               });
       demo.get(120, TimeUnit.SECONDS);
     }
