@@ -35,6 +35,7 @@ public class KappaProperties {
   private String advertisedHost = "localhost";
   private String registryTopic = "kappa-registry";
   private boolean startFirstVersions = true;
+  private List<String> jobs = List.of();
   private Map<String, String> kafka = new LinkedHashMap<>();
   private Replay replay = new Replay();
   private Routing routing = new Routing();
@@ -89,6 +90,18 @@ public class KappaProperties {
 
   public void setStartFirstVersions(boolean startFirstVersions) {
     this.startFirstVersions = startFirstVersions;
+  }
+
+  /**
+   * The names of the jobs to host, of those found on the class path; all of them if empty (the
+   * default). An instance hosts the same jobs as the others of its deployment.
+   */
+  public List<String> getJobs() {
+    return jobs;
+  }
+
+  public void setJobs(List<String> jobs) {
+    this.jobs = List.copyOf(jobs);
   }
 
   /** Kafka Streams and client settings, passed as they are ({@code kappa.kafka.linger.ms: 5}). */

@@ -156,7 +156,9 @@ public final class ServingHost implements ApplicationEventListener<ServerStartup
     }
   }
 
-  /** The jobs found as beans and through the service loader, by name. */
+  /**
+   * The jobs found as beans and through the service loader, by name; those of {@code kappa.jobs}.
+   */
   private Map<String, VersionedJob> jobs() {
     List<VersionedJob> found = new ArrayList<>(beans.getBeansOfType(VersionedJob.class));
     ServiceLoader.load(VersionedJob.class).forEach(found::add);
@@ -178,7 +180,23 @@ public final class ServingHost implements ApplicationEventListener<ServerStartup
           "No jobs found: put a jar with a dev.kappa.api.VersionedJob (a bean or a"
               + " META-INF/services entry) on the class path");
     }
-    return jobs;
+    List<String> chosen = properties.getJobs();
+    if (chosen.isEmpty()) {
+      return jobs;
+    }
+    Map<String, VersionedJob> hosted = new TreeMap<>();
+    for (String name : chosen) {
+      VersionedJob job = jobs.get(name);
+      if (job == null) {
+        throw new ConfigurationException(
+            "kappa.jobs names job '"
+                + name
+                + "', which is not on the class path; the jobs found are "
+                + jobs.keySet());
+      }
+      hosted.put(name, job);
+    }
+    return hosted;
   }
 
   private Path stateDirectory() {

@@ -28,6 +28,8 @@ public final class InProcessService implements AutoCloseable {
   public static InProcessService start(Map<String, Object> properties, VersionedJob job) {
     Map<String, Object> withPort = new java.util.HashMap<>(properties);
     withPort.putIfAbsent("micronaut.server.port", freePort());
+    // Only this job: the examples on the class path bring the network-usage job too.
+    withPort.put("kappa.jobs", job.name());
     return new InProcessService(
         ApplicationContext.builder(withPort)
             .singletons(job)
