@@ -1,7 +1,7 @@
 package dev.kappa.reprocessing.query;
 
+import java.util.Collections;
 import java.util.List;
-import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
 
@@ -16,13 +16,8 @@ import java.util.TreeSet;
 public record PartitionRows<T>(SortedSet<Integer> partitions, List<T> rows) {
 
   /** Copies the parts. */
-  public PartitionRows(Set<Integer> partitions, List<T> rows) {
-    this(new TreeSet<>(partitions), List.copyOf(rows));
-  }
-
-  /** Copies the parts. */
   public PartitionRows {
-    partitions = new TreeSet<>(partitions);
+    partitions = Collections.unmodifiableSortedSet(new TreeSet<>(partitions));
     rows = List.copyOf(rows);
   }
 }

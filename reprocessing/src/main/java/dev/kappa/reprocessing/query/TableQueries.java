@@ -167,7 +167,7 @@ public final class TableQueries {
           throw notReady(target.version(), "partition " + partition + ": " + e.getMessage());
         }
       }
-      return new Answer<>(target.version(), new PartitionRows<>(partitions, rows));
+      return new Answer<>(target.version(), new PartitionRows<>(new TreeSet<>(partitions), rows));
     }
 
     /**
@@ -199,7 +199,8 @@ public final class TableQueries {
               });
         }
       }
-      return new Answer<>(target.version(), new PartitionRows<>(results.keySet(), rows));
+      return new Answer<>(
+          target.version(), new PartitionRows<>(new TreeSet<>(results.keySet()), rows));
     }
 
     /**
