@@ -116,7 +116,7 @@ import org.slf4j.LoggerFactory;
  * a-00     22:48:00-22:49:00     160.4 MB      1211    160.7 MB        2449
  * ...
  * Retired 'network-usage' v1: stopped it, deleted its local state, its consumer group
- * 'network-usage-v1' and 11 topics: ...
+ * 'network-usage-v1' and 12 topics: ...
  * </pre>
  */
 public final class NetworkUsageDemo {
@@ -336,6 +336,12 @@ public final class NetworkUsageDemo {
     printUrl(
         "every agent, both instances",
         a + tables + NetworkUsageJob.USAGE_BY_AGENT.name() + "/windows?limit=20");
+    printUrl(
+        "a customer's total",
+        a + tables + NetworkUsageJob.USAGE_BY_CUSTOMER.name() + "/keys/c-000123");
+    printUrl(
+        "customers, both instances",
+        b + tables + NetworkUsageJob.USAGE_BY_CUSTOMER.name() + "/keys?from=c-000100&to=c-000109");
     printUrl("readiness", a + "/health/readiness");
     printUrl("metrics", a + "/prometheus");
     printUrl("the API", a + "/openapi/kappa-0.1.yml");

@@ -62,6 +62,10 @@ public final class NetworkUsageJob {
   public static final ServingTable<String, Usage> USAGE_BY_AGENT = usageTable("usage-by-agent");
   public static final ServingTable<String, Usage> USAGE_NETWORK = usageTable("usage-network");
 
+  /** Each customer's usage since the start of the log, by customer id: a key-value table. */
+  public static final ServingTable<String, Usage> USAGE_BY_CUSTOMER =
+      ServingTable.keyValue("usage-by-customer", Codec.string(), Codec.json(Usage.class));
+
   public static final Sink<String, AlarmWithUsage> ALARMS_WITH_USAGE =
       Sink.of("alarms-with-usage", Codec.string(), Codec.json(AlarmWithUsage.class));
 
@@ -115,6 +119,7 @@ public final class NetworkUsageJob {
         .servingTable(USAGE_BY_NODE)
         .servingTable(USAGE_BY_AGENT)
         .servingTable(USAGE_NETWORK)
+        .servingTable(USAGE_BY_CUSTOMER)
         .sink(ALARMS_WITH_USAGE)
         .topology(topology)
         .build();
@@ -186,6 +191,13 @@ public final class NetworkUsageJob {
         USAGE_NETWORK,
         () -> Usage.NONE,
         (network, event, usage) -> usage.add(event));
+
+    // Readings are keyed by customer already: the customer totals need no repartition.
+    builder.aggregate(
+        readings.groupByKey(Grouped.with("readings-by-customer", ids.serde(), events.serde())),
+        USAGE_BY_CUSTOMER,
+        () -> Usage.NONE,
+        (customer, event, usage) -> usage.add(event));
 
     KStream<String, NodeAlarm> alarms =
         builder.validate(

@@ -86,6 +86,16 @@ class NetworkUsageDemoIT {
                 assertThat(new ObjectMapper().readTree(range.body()).path("instances"))
                     .as(range.body())
                     .hasSize(2);
+                // The printed key of the key-value table: one customer's total.
+                HttpResponse<String> customer = get(a + tables + "usage-by-customer/keys/c-000123");
+                assertThat(customer.statusCode()).as(customer.body()).isIn(200, 404);
+                HttpResponse<String> customers =
+                    get(b + tables + "usage-by-customer/keys?from=c-000100&to=c-000109");
+                assertThat(customers.statusCode()).as(customers.body()).isEqualTo(200);
+                // 100,000 customers at 1,000 readings/s: these ten may not have read yet.
+                assertThat(new ObjectMapper().readTree(customers.body()).path("instances"))
+                    .as(customers.body())
+                    .hasSize(2);
               });
       demo.get(120, TimeUnit.SECONDS);
     }

@@ -69,6 +69,10 @@ class NetworkUsageJobTest {
         .containsExactly(window(0, 7, 1), window(60, 5, 1));
     assertThat(windows(NetworkUsageJob.USAGE_NETWORK.name(), NetworkUsageJob.NETWORK))
         .containsExactly(window(0, 317, 4), window(60, 1_005, 2));
+    // Customers' totals since the start, across windows and arrival order.
+    assertThat(customer(driver, "c-1")).isEqualTo(new Usage(1_100, 2));
+    assertThat(customer(driver, "c-4")).isEqualTo(new Usage(12, 2));
+    assertThat(customer(driver, "c-5")).isNull();
     assertThat(driver.deadLetters()).isEmpty();
     assertThat(driver.droppedRecords()).isZero();
   }
@@ -197,6 +201,9 @@ class NetworkUsageJobTest {
           .containsExactly(window(0, 2_000, 1));
       assertThat(windows(v2, NetworkUsageJob.USAGE_NETWORK, NetworkUsageJob.NETWORK))
           .containsExactly(window(0, 8_024, 3));
+      assertThat(customer(driver, "c-1")).isEqualTo(new Usage(164, 2));
+      assertThat(customer(v2, "c-1")).isNull();
+      assertThat(customer(v2, "c-4")).isEqualTo(new Usage(2_000, 1));
       assertThat(v2.output(NetworkUsageJob.ALARMS_WITH_USAGE).readValuesToList())
           .extracting(pair -> pair.reading().bytes())
           .containsExactly(5_000L);
@@ -210,6 +217,12 @@ class NetworkUsageJobTest {
     assertThat(NetworkUsageJob.v2().name()).isEqualTo(NetworkUsageJob.job().name());
     assertThat(NetworkUsageJob.v2().servingTables())
         .containsExactlyElementsOf(NetworkUsageJob.job().servingTables());
+  }
+
+  private static Usage customer(JobTestDriver driver, String customer) {
+    ValueAndTimestamp<Usage> usage =
+        driver.keyValueStore(NetworkUsageJob.USAGE_BY_CUSTOMER).get(customer);
+    return usage == null ? null : usage.value();
   }
 
   private void read(String customer, String node, String agent, long bytes, long offsetMillis) {
