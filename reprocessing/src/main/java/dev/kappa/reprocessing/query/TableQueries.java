@@ -16,6 +16,7 @@ import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
@@ -67,6 +68,7 @@ public final class TableQueries {
       Comparator.comparing(HostInfo::host).thenComparingInt(HostInfo::port);
 
   private final ServingVersions versions;
+  private final Map<String, StoreTasks> storeTasks = new ConcurrentHashMap<>();
 
   /** Queries over the versions that {@code versions} knows. */
   public TableQueries(ServingVersions versions) {
@@ -225,13 +227,7 @@ public final class TableQueries {
 
     /** The partitions of this table whose active task runs on this instance. */
     private Set<Integer> localPartitions(Target target) {
-      Set<Integer> subtopologies = new TreeSet<>();
-      for (TopologyDescription.Subtopology subtopology :
-          target.topology().topology().describe().subtopologies()) {
-        if (holdsStore(subtopology)) {
-          subtopologies.add(subtopology.id());
-        }
-      }
+      Set<Integer> subtopologies = storeTasks(target).subtopologies();
       Set<Integer> partitions = new TreeSet<>();
       for (ThreadMetadata thread : target.streams().metadataForLocalThreads()) {
         for (TaskMetadata task : thread.activeTasks()) {
@@ -243,12 +239,11 @@ public final class TableQueries {
       return partitions;
     }
 
-    private boolean holdsStore(TopologyDescription.Subtopology subtopology) {
-      return subtopology.nodes().stream()
-          .anyMatch(
-              node ->
-                  node instanceof TopologyDescription.Processor processor
-                      && processor.stores().contains(table.name()));
+    /** Where this table's store sits in its version's topology, read once per version. */
+    private StoreTasks storeTasks(Target target) {
+      return storeTasks.computeIfAbsent(
+          target.version().applicationId() + "/" + table.name(),
+          key -> StoreTasks.of(target.version(), target.topology(), table.name()));
     }
 
     /**
@@ -263,7 +258,7 @@ public final class TableQueries {
       if (versions.localHost().isEmpty()) {
         return Map.of();
       }
-      Set<String> inputs = storeInputTopics(target);
+      Set<String> inputs = storeTasks(target).inputTopics();
       Map<HostInfo, Set<Integer>> hosts = new TreeMap<>(HOST_ORDER);
       for (StreamsMetadata metadata : target.streams().streamsMetadataForStore(table.name())) {
         Set<Integer> partitions = new TreeSet<>();
@@ -277,29 +272,6 @@ public final class TableQueries {
         }
       }
       return hosts;
-    }
-
-    /**
-     * The topics read by the sub-topology that holds this table's store, as the broker names them.
-     */
-    private Set<String> storeInputTopics(Target target) {
-      Set<String> topics = new TreeSet<>();
-      for (TopologyDescription.Subtopology subtopology :
-          target.topology().topology().describe().subtopologies()) {
-        if (holdsStore(subtopology)) {
-          for (TopologyDescription.Node node : subtopology.nodes()) {
-            if (node instanceof TopologyDescription.Source source && source.topicSet() != null) {
-              // The description names internal (repartition) topics without the application id
-              // that prefixes them on the broker and in the metadata.
-              for (String topic : source.topicSet()) {
-                topics.add(topic);
-                topics.add(target.version().applicationId() + "-" + topic);
-              }
-            }
-          }
-        }
-      }
-      return topics;
     }
 
     /**
@@ -549,6 +521,41 @@ public final class TableQueries {
                   : "; the jobs here are " + new TreeSet<>(versions.jobs())));
     }
     return active.getAsInt();
+  }
+
+  /**
+   * The sub-topologies whose tasks hold a store, and the topics they read as the broker names them:
+   * the description names internal (repartition) topics without the application id that prefixes
+   * them on the broker and in the metadata.
+   */
+  private record StoreTasks(Set<Integer> subtopologies, Set<String> inputTopics) {
+
+    static StoreTasks of(JobVersion version, JobTopology topology, String store) {
+      Set<Integer> subtopologies = new TreeSet<>();
+      Set<String> topics = new TreeSet<>();
+      for (TopologyDescription.Subtopology subtopology :
+          topology.topology().describe().subtopologies()) {
+        boolean holdsStore =
+            subtopology.nodes().stream()
+                .anyMatch(
+                    node ->
+                        node instanceof TopologyDescription.Processor processor
+                            && processor.stores().contains(store));
+        if (!holdsStore) {
+          continue;
+        }
+        subtopologies.add(subtopology.id());
+        for (TopologyDescription.Node node : subtopology.nodes()) {
+          if (node instanceof TopologyDescription.Source source && source.topicSet() != null) {
+            for (String topic : source.topicSet()) {
+              topics.add(topic);
+              topics.add(version.applicationId() + "-" + topic);
+            }
+          }
+        }
+      }
+      return new StoreTasks(Set.copyOf(subtopologies), Set.copyOf(topics));
+    }
   }
 
   private record Target(
