@@ -7,10 +7,12 @@ import dev.kappa.api.query.Results.KeyRow;
 import dev.kappa.api.query.Results.PartitionResult;
 import dev.kappa.api.query.Results.WindowRow;
 import dev.kappa.api.query.Results.WindowsResult;
+import dev.kappa.reprocessing.JobVersion;
 import dev.kappa.reprocessing.query.Answer;
 import dev.kappa.reprocessing.query.KeyElsewhereException;
 import dev.kappa.reprocessing.query.PartitionRows;
 import dev.kappa.reprocessing.query.WindowValue;
+import dev.kappa.reprocessing.registry.VersionStatus;
 import dev.kappa.topology.ServingTable.Shape;
 import jakarta.inject.Singleton;
 import java.time.Instant;
@@ -55,7 +57,8 @@ final class LocalQueries {
                             + answer.version()
                             + " has no key '"
                             + keyText
-                            + "'",
+                            + "'"
+                            + replayingNote(table),
                         answer.version(),
                         table.host().instance()));
     return new KeyResult(
@@ -65,6 +68,19 @@ final class LocalQueries {
         table.host().instance(),
         key,
         value);
+  }
+
+  /** Why a version that is still replaying may lack a key it will have, or nothing. */
+  private static String replayingNote(ResolvedTable<?, ?> table) {
+    JobVersion version = table.version();
+    boolean replaying =
+        table
+            .host()
+            .history(version.job())
+            .version(version.number())
+            .filter(state -> state.status() == VersionStatus.REPLAYING)
+            .isPresent();
+    return replaying ? " yet: " + version + " is still replaying and may not have reached it" : "";
   }
 
   /**
