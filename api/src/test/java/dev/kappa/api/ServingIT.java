@@ -198,6 +198,21 @@ class ServingIT {
   }
 
   @Test
+  void shouldNameThePathAskedInTheProblemOfAMissingKeyWhereverItWouldBe() {
+    // One of the two instances holds the key's partition and the other forwards the query to it.
+    String path = TABLES + "totals-by-meter/keys/no-such-meter";
+    Set<String> servedBy = new HashSet<>();
+    for (ServiceInstance asked : List.of(a, b)) {
+      Reply reply = asked.get(path);
+      assertThat(reply.status()).as(reply.toString()).isEqualTo(404);
+      assertThat(reply.contentType()).startsWith("application/problem+json");
+      assertThat(reply.json().get("instance").asText()).isEqualTo(path);
+      servedBy.add(reply.json().get("servedBy").asText());
+    }
+    assertThat(servedBy).hasSize(1).containsAnyOf(a.name(), b.name());
+  }
+
+  @Test
   void shouldRefuseAdminOperationsWithoutCredentialsAndChangeNothing() {
     String before = a.get("/jobs/meters").body();
     List<Reply> refused =

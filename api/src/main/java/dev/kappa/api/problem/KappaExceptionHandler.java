@@ -1,5 +1,8 @@
 package dev.kappa.api.problem;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kappa.api.peer.PeerProblemException;
 import dev.kappa.reprocessing.query.StoreNotReadyException;
 import dev.kappa.topology.KappaException;
@@ -20,7 +23,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Answers the library's errors with their status and a problem body: 400 for a bad query, 404 for
  * an unknown job, table, version or key, 409 for a refused command, 503 with Retry-After for a
- * store that is not ready. An error another instance answered goes back as it came.
+ * store that is not ready. An error another instance answered goes back as it came, naming the path
+ * this instance was asked.
  */
 @Produces
 @Singleton
@@ -30,9 +34,27 @@ final class KappaExceptionHandler implements ExceptionHandler<KappaException, Ht
   private static final Logger log = LoggerFactory.getLogger(KappaExceptionHandler.class);
 
   private final ErrorResponseProcessor<?> problems;
+  private final ObjectMapper json;
 
-  KappaExceptionHandler(ErrorResponseProcessor<?> problems) {
+  KappaExceptionHandler(ErrorResponseProcessor<?> problems, ObjectMapper json) {
     this.problems = problems;
+    this.json = json;
+  }
+
+  /**
+   * The problem another instance answered, with its {@code instance} the path this instance was
+   * asked rather than the internal path it forwarded to; any other body as it came.
+   */
+  private String asAsked(PeerProblemException peer, HttpRequest<?> request) {
+    try {
+      if (json.readTree(peer.body()) instanceof ObjectNode problem && problem.has("instance")) {
+        problem.put("instance", request.getPath());
+        return json.writeValueAsString(problem);
+      }
+    } catch (JsonProcessingException e) {
+      // Not JSON: passed on as it came.
+    }
+    return peer.body();
   }
 
   @Override
@@ -40,7 +62,7 @@ final class KappaExceptionHandler implements ExceptionHandler<KappaException, Ht
     if (error instanceof PeerProblemException peer) {
       return HttpResponse.status(HttpStatus.valueOf(peer.status()))
           .contentType(MediaType.of(peer.contentType()))
-          .body(peer.body());
+          .body(asAsked(peer, request));
     }
     HttpStatus status = ProblemTypes.status(error);
     if (status == HttpStatus.INTERNAL_SERVER_ERROR) {

@@ -15,6 +15,8 @@ import dev.kappa.reprocessing.query.StoreNotReadyException;
 import dev.kappa.reprocessing.registry.VersionState;
 import dev.kappa.topology.KappaException;
 import dev.kappa.topology.ServingTable;
+import io.micronaut.scheduling.TaskExecutors;
+import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,15 +29,18 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
 import java.util.function.Supplier;
 import org.apache.kafka.streams.state.HostInfo;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Answers queries from the instance that holds the data: a key from the instance with its active
- * store (this one or another, through its internal endpoint), a range from every instance, merged.
- * The version is pinned when the query is read, so one answer comes from one version. While a store
- * restores or migrates, or a key moves, it retries with backoff for {@code
+ * store (this one or another, through its internal endpoint), a range from every instance at once,
+ * merged. The version is pinned when the query is read, so one answer comes from one version. While
+ * a store restores or migrates, or a key moves, it retries with backoff for {@code
  * kappa.routing.not-ready-wait}, then gives up with {@link StoreNotReadyException} (503).
  */
 @Singleton
@@ -48,18 +53,21 @@ final class QueryRouter {
   private final PeerClient peers;
   private final KappaProperties properties;
   private final ObjectMapper json;
+  private final ExecutorService peerCalls;
 
   QueryRouter(
       ServingHost serving,
       LocalQueries local,
       PeerClient peers,
       KappaProperties properties,
-      ObjectMapper json) {
+      ObjectMapper json,
+      @Named(TaskExecutors.BLOCKING) ExecutorService peerCalls) {
     this.serving = serving;
     this.local = local;
     this.peers = peers;
     this.properties = properties;
     this.json = json;
+    this.peerCalls = peerCalls;
   }
 
   /** An answer and whether another instance gave it. */
@@ -169,21 +177,27 @@ final class QueryRouter {
                   // It replays alone, so it holds every partition.
                   ? Map.of(replayer.get(), Set.of())
                   : resolved.view().hosts();
-          List<PartitionResult> parts = new ArrayList<>();
           Set<Integer> expected = new TreeSet<>();
           holders.values().forEach(expected::addAll);
           Optional<HostInfo> self = resolved.host().localHost();
+          // The other instances are asked all at once, while this one reads its own part.
+          List<String> path = List.of("jobs", job, "tables", table, what);
+          Map<String, String> limited = new LinkedHashMap<>(query);
+          limited.put("limit", Integer.toString(limit));
+          Map<String, String> pinned = versionQuery(resolved, limited);
+          List<CompletableFuture<PartitionResult>> asked = new ArrayList<>();
+          for (HostInfo holder : holders.keySet()) {
+            if (!holder.equals(self.orElse(null))) {
+              asked.add(
+                  CompletableFuture.supplyAsync(
+                      () -> partitionResult(peers.get(holder, path, pinned)), peerCalls));
+            }
+          }
+          List<PartitionResult> parts = new ArrayList<>();
           if (holders.isEmpty() || (self.isPresent() && holders.containsKey(self.get()))) {
             parts.add(localPart.read(resolved));
           }
-          for (HostInfo holder : holders.keySet()) {
-            if (!holder.equals(self.orElse(null))) {
-              List<String> path = List.of("jobs", job, "tables", table, what);
-              Map<String, String> limited = new LinkedHashMap<>(query);
-              limited.put("limit", Integer.toString(limit));
-              parts.add(partitionResult(peers.get(holder, path, versionQuery(resolved, limited))));
-            }
-          }
+          asked.forEach(answer -> parts.add(joined(answer)));
           Set<Integer> answered = new TreeSet<>();
           parts.forEach(part -> answered.addAll(part.partitions()));
           if (!answered.containsAll(expected)) {
@@ -201,6 +215,18 @@ final class QueryRouter {
           }
           return merge(resolved, parts, limit, thenBy);
         });
+  }
+
+  /** What another instance answered, or the exception it ended with, as it was thrown. */
+  private static PartitionResult joined(CompletableFuture<PartitionResult> answer) {
+    try {
+      return answer.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException cause) {
+        throw cause;
+      }
+      throw e;
+    }
   }
 
   private RangeResult merge(
