@@ -53,8 +53,9 @@ class ReadinessIT {
                       .isEqualTo(meters));
     }
 
-    // A new instance with no local state: it restores about 7,000 records of the meters' store, ten
-    // records per restore poll, so that the restoration lasts long enough to be watched.
+    // A new instance with no local state: it restores about 8,000 records of the meters' store, two
+    // records per restore poll, so that the restoration lasts long enough to be watched (seconds),
+    // and queries give up at once instead of waiting for the store, so that polls come often.
     List<Reply> readiness = new ArrayList<>();
     List<Reply> queries = new ArrayList<>();
     try (ServiceInstance second =
@@ -63,12 +64,12 @@ class ReadinessIT {
             Files.createTempDirectory("ready-2"),
             "ready-registry",
             Map.of(
-                "kappa.kafka.restore.consumer.max.poll.records", "10",
-                "kappa.routing.not-ready-wait", "100ms"))) {
+                "kappa.kafka.restore.consumer.max.poll.records", "2",
+                "kappa.routing.not-ready-wait", "1ms"))) {
       // Every readiness answer until it is UP, and a query beside each DOWN one.
       await()
           .atMost(TIMEOUT)
-          .pollInterval(Duration.ofMillis(50))
+          .pollInterval(Duration.ofMillis(10))
           .untilAsserted(
               () -> {
                 Reply ready = second.get("/health/readiness");

@@ -9,6 +9,7 @@ import dev.kappa.embedded.EmbeddedKafkaExtension;
 import dev.kappa.reprocessing.registry.RegistryCommand.CaughtUp;
 import dev.kappa.reprocessing.registry.RegistryCommand.Started;
 import dev.kappa.reprocessing.registry.RegistryCommand.Swapped;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +29,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class RegistryIT {
 
   @RegisterExtension static final EmbeddedKafkaExtension kafka = new EmbeddedKafkaExtension();
+
+  private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
   private static Registry open(String topic, String instance) {
     return Registry.open(kafka.bootstrapServers(), Map.of(), topic, instance);
@@ -65,7 +68,7 @@ class RegistryIT {
     try (Registry a = open(topic, "a");
         Registry b = open(topic, "b")) {
       a.submit(new Started("sites", 1, false, false, "a"));
-      await().until(() -> b.history("sites").sequence() == 1);
+      await().atMost(TIMEOUT).until(() -> b.history("sites").sequence() == 1);
 
       // Both instances start v2 at the same moment: one wins, the other is refused with a reason.
       ExecutorService threads = Executors.newFixedThreadPool(2);
@@ -89,7 +92,7 @@ class RegistryIT {
       threads.shutdown();
 
       assertThat(refused).isEqualTo(1);
-      await().until(() -> a.position() == b.position());
+      await().atMost(TIMEOUT).until(() -> a.position() == b.position());
       assertThat(a.history("sites")).isEqualTo(b.history("sites"));
       assertThat(a.history("sites").sequence()).isEqualTo(2);
       assertThatThrownBy(() -> b.submit(new Swapped("sites", 1, 2, false)))
@@ -118,7 +121,7 @@ class RegistryIT {
                     + "\"command\":{\"type\":\"paused\",\"job\":\"sites\",\"version\":1}}"));
         producer.flush();
       }
-      await().until(() -> registry.problems().size() == 2);
+      await().atMost(TIMEOUT).until(() -> registry.problems().size() == 2);
 
       assertThat(registry.problems()).extracting(RegistryProblem::offset).containsExactly(1L, 2L);
       assertThat(registry.problems().get(1).reason())
