@@ -187,6 +187,7 @@ class ServingIT {
         "/jobs/meters/tables/totals-by-site/keys | 400 | Ask for the windows of a key",
         "/jobs/meters/tables/totals-by-meter/keys?limit=0 | 400 | Bad limit '0'",
         "/no/such/path | 404 | No such resource",
+        "/openapi/no-such-document.yml | 404 | No OpenAPI document no-such-document.yml",
       })
   void shouldAnswerBadInputsWithAProblemThatSaysWhatToFix(String path, int status, String detail) {
     Reply reply = a.get(path);
@@ -285,6 +286,7 @@ class ServingIT {
         .contains("kappa_query_seconds", "routing=\"", "kafka_stream", "kappa_dead_letters");
     Reply openApi = a.get("/openapi/kappa-0.1.yml");
     assertThat(openApi.status()).isEqualTo(200);
+    assertThat(openApi.contentType()).startsWith("application/yaml");
     assertThat(openApi.body())
         .contains("/jobs/{job}/tables/{table}/keys/{key}", "/admin/jobs/{job}/swap")
         .doesNotContain("/internal/");
