@@ -26,7 +26,7 @@ import java.io.UncheckedIOException;
 @Hidden
 final class OpenApiController {
 
-  static final String YAML = "application/yaml";
+  private static final String YAML = "application/yaml";
 
   private final ResourceResolver resources;
 
