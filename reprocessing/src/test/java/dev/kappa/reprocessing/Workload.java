@@ -58,6 +58,10 @@ final class Workload implements AutoCloseable {
     return SITES;
   }
 
+  static int sensorCount() {
+    return SENSORS;
+  }
+
   /** Produces {@code count} readings as fast as the producer takes them. */
   void produce(long count) {
     for (long i = 0; i < count; i++) {

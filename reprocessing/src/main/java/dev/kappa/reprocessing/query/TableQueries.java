@@ -23,14 +23,14 @@ import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsMetadata;
-import org.apache.kafka.streams.TaskMetadata;
-import org.apache.kafka.streams.ThreadMetadata;
 import org.apache.kafka.streams.TopologyDescription;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.kstream.Windowed;
 import org.apache.kafka.streams.query.FailureReason;
+import org.apache.kafka.streams.query.KeyQuery;
 import org.apache.kafka.streams.query.Query;
 import org.apache.kafka.streams.query.QueryResult;
+import org.apache.kafka.streams.query.RangeQuery;
 import org.apache.kafka.streams.query.StateQueryRequest;
 import org.apache.kafka.streams.query.StateQueryResult;
 import org.apache.kafka.streams.query.WindowKeyQuery;
@@ -38,7 +38,6 @@ import org.apache.kafka.streams.query.WindowRangeQuery;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
-import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.apache.kafka.streams.state.ReadOnlySessionStore;
 import org.apache.kafka.streams.state.ValueAndTimestamp;
 import org.apache.kafka.streams.state.WindowStoreIterator;
@@ -68,7 +67,7 @@ public final class TableQueries {
       Comparator.comparing(HostInfo::host).thenComparingInt(HostInfo::port);
 
   private final ServingVersions versions;
-  private final Map<String, StoreTasks> storeTasks = new ConcurrentHashMap<>();
+  private final Map<String, StoreInputs> storeInputs = new ConcurrentHashMap<>();
 
   /** Queries over the versions that {@code versions} knows. */
   public TableQueries(ServingVersions versions) {
@@ -125,20 +124,12 @@ public final class TableQueries {
       Objects.requireNonNull(key, "key");
       Target target = target(ServingTable.Shape.KEY_VALUE, "get a key");
       KeyLocation location = requireLocal(target, key);
-      Set<Integer> partitions =
-          location.partition() >= 0 ? Set.of(location.partition()) : localPartitions(target);
-      for (int partition : partitions) {
-        V value;
-        try {
-          value = keyValueStore(target, partition).get(key);
-        } catch (InvalidStateStoreException e) {
-          throw notReady(target.version(), "partition " + partition + ": " + e.getMessage());
-        }
-        if (value != null) {
-          return new Answer<>(target.version(), Optional.of(value));
-        }
-      }
-      return new Answer<>(target.version(), Optional.empty());
+      Optional<V> value =
+          query(target, KeyQuery.<K, V>withKey(key), partitions(location)).values().stream()
+              .map(QueryResult::getResult)
+              .filter(Objects::nonNull)
+              .findFirst();
+      return new Answer<>(target.version(), value);
     }
 
     /**
@@ -160,16 +151,22 @@ public final class TableQueries {
     public Answer<PartitionRows<KeyValue<K, V>>> rangeByPartition(
         @Nullable K from, @Nullable K to) {
       Target target = target(ServingTable.Shape.KEY_VALUE, "read a range of keys");
+      RangeQuery<K, V> query =
+          from == null && to == null
+              ? RangeQuery.withNoBounds()
+              : from == null
+                  ? RangeQuery.withUpperBound(to)
+                  : to == null ? RangeQuery.withLowerBound(from) : RangeQuery.withRange(from, to);
       List<KeyValue<K, V>> rows = new ArrayList<>();
-      Set<Integer> partitions = localPartitions(target);
-      for (int partition : partitions) {
-        try (KeyValueIterator<K, V> iterator = keyValueStore(target, partition).range(from, to)) {
+      Map<Integer, QueryResult<KeyValueIterator<K, V>>> results =
+          query(target, query, Optional.empty());
+      for (QueryResult<KeyValueIterator<K, V>> result : results.values()) {
+        try (KeyValueIterator<K, V> iterator = result.getResult()) {
           iterator.forEachRemaining(rows::add);
-        } catch (InvalidStateStoreException e) {
-          throw notReady(target.version(), "partition " + partition + ": " + e.getMessage());
         }
       }
-      return new Answer<>(target.version(), new PartitionRows<>(new TreeSet<>(partitions), rows));
+      return new Answer<>(
+          target.version(), new PartitionRows<>(new TreeSet<>(results.keySet()), rows));
     }
 
     /**
@@ -205,45 +202,11 @@ public final class TableQueries {
           target.version(), new PartitionRows<>(new TreeSet<>(results.keySet()), rows));
     }
 
-    /**
-     * The store of one partition of a key-value table, through Interactive Queries v1: the IQv2 key
-     * and range queries of Kafka Streams 4.3.1 take a RocksDB store's position lock before the
-     * store's own lock, the stream thread's writes take them the other way round, and the two can
-     * deadlock (KAFKA-19629, fixed after 4.3.1). Window stores take both in one order and keep
-     * IQv2.
-     */
-    private ReadOnlyKeyValueStore<K, V> keyValueStore(Target target, int partition) {
-      try {
-        return target
-            .streams()
-            .store(
-                StoreQueryParameters.fromNameAndType(
-                        table.name(), QueryableStoreTypes.<K, V>keyValueStore())
-                    .withPartition(partition));
-      } catch (InvalidStateStoreException e) {
-        throw notReady(target.version(), "partition " + partition + ": " + e.getMessage());
-      }
-    }
-
-    /** The partitions of this table whose active task runs on this instance. */
-    private Set<Integer> localPartitions(Target target) {
-      Set<Integer> subtopologies = storeTasks(target).subtopologies();
-      Set<Integer> partitions = new TreeSet<>();
-      for (ThreadMetadata thread : target.streams().metadataForLocalThreads()) {
-        for (TaskMetadata task : thread.activeTasks()) {
-          if (subtopologies.contains(task.taskId().subtopology())) {
-            partitions.add(task.taskId().partition());
-          }
-        }
-      }
-      return partitions;
-    }
-
     /** Where this table's store sits in its version's topology, read once per version. */
-    private StoreTasks storeTasks(Target target) {
-      return storeTasks.computeIfAbsent(
+    private StoreInputs storeInputs(Target target) {
+      return storeInputs.computeIfAbsent(
           target.version().applicationId() + "/" + table.name(),
-          key -> StoreTasks.of(target.version(), target.topology(), table.name()));
+          key -> StoreInputs.of(target.version(), target.topology(), table.name()));
     }
 
     /**
@@ -258,7 +221,7 @@ public final class TableQueries {
       if (versions.localHost().isEmpty()) {
         return Map.of();
       }
-      Set<String> inputs = storeTasks(target).inputTopics();
+      Set<String> inputs = storeInputs(target).topics();
       Map<HostInfo, Set<Integer>> hosts = new TreeMap<>(HOST_ORDER);
       for (StreamsMetadata metadata : target.streams().streamsMetadataForStore(table.name())) {
         Set<Integer> partitions = new TreeSet<>();
@@ -524,14 +487,13 @@ public final class TableQueries {
   }
 
   /**
-   * The sub-topologies whose tasks hold a store, and the topics they read as the broker names them:
-   * the description names internal (repartition) topics without the application id that prefixes
-   * them on the broker and in the metadata.
+   * The topics read by the tasks that hold a store, as the broker names them: the description names
+   * internal (repartition) topics without the application id that prefixes them on the broker and
+   * in the metadata.
    */
-  private record StoreTasks(Set<Integer> subtopologies, Set<String> inputTopics) {
+  private record StoreInputs(Set<String> topics) {
 
-    static StoreTasks of(JobVersion version, JobTopology topology, String store) {
-      Set<Integer> subtopologies = new TreeSet<>();
+    static StoreInputs of(JobVersion version, JobTopology topology, String store) {
       Set<String> topics = new TreeSet<>();
       for (TopologyDescription.Subtopology subtopology :
           topology.topology().describe().subtopologies()) {
@@ -544,7 +506,6 @@ public final class TableQueries {
         if (!holdsStore) {
           continue;
         }
-        subtopologies.add(subtopology.id());
         for (TopologyDescription.Node node : subtopology.nodes()) {
           if (node instanceof TopologyDescription.Source source && source.topicSet() != null) {
             for (String topic : source.topicSet()) {
@@ -554,7 +515,7 @@ public final class TableQueries {
           }
         }
       }
-      return new StoreTasks(Set.copyOf(subtopologies), Set.copyOf(topics));
+      return new StoreInputs(Set.copyOf(topics));
     }
   }
 
