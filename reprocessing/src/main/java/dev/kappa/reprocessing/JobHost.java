@@ -1,6 +1,10 @@
 package dev.kappa.reprocessing;
 
-import dev.kappa.reprocessing.internal.ProgressMeter;
+import dev.kappa.reprocessing.internal.CatchUpChecker;
+import dev.kappa.reprocessing.internal.ClientSettings;
+import dev.kappa.reprocessing.internal.ReplayMetrics;
+import dev.kappa.reprocessing.internal.Retirer;
+import dev.kappa.reprocessing.internal.VersionLifecycle;
 import dev.kappa.reprocessing.internal.VersionRuntime;
 import dev.kappa.reprocessing.query.ServingVersions;
 import dev.kappa.reprocessing.query.TableQueries;
@@ -8,21 +12,16 @@ import dev.kappa.reprocessing.registry.CommandRefusedException;
 import dev.kappa.reprocessing.registry.JobHistory;
 import dev.kappa.reprocessing.registry.Registry;
 import dev.kappa.reprocessing.registry.RegistryCommand;
-import dev.kappa.reprocessing.registry.VersionState;
-import dev.kappa.reprocessing.registry.VersionStatus;
 import dev.kappa.reprocessing.replay.ReplayPlan;
 import dev.kappa.reprocessing.replay.ReplayProgress;
+import dev.kappa.reprocessing.replay.internal.SharedPositions;
 import dev.kappa.topology.JobTopology;
 import dev.kappa.topology.KappaException;
 import dev.kappa.topology.KappaJob;
 import dev.kappa.topology.runtime.JobConfig;
 import dev.kappa.topology.runtime.RunningJob;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -33,26 +32,11 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.ConsumerGroupDescription;
-import org.apache.kafka.common.errors.GroupIdNotFoundException;
-import org.apache.kafka.common.metrics.Gauge;
-import org.apache.kafka.common.metrics.JmxReporter;
-import org.apache.kafka.common.metrics.KafkaMetricsContext;
-import org.apache.kafka.common.metrics.MetricConfig;
-import org.apache.kafka.common.metrics.Metrics;
-import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.state.HostInfo;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,33 +61,33 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Each version runs as its own Kafka Streams instance with its own application id, consumer
  * group and state directory, all under the one RocksDB memory budget of the {@link JobConfig}.
- * While a version replays, it runs only on the instance that started it, and its consumer releases
- * source records in about the order they were appended (see {@link
- * ReplaySettings#maxEventTimeSkew()}), so that it drops no record as late that live processing
- * kept; the other instances start it once it has caught up. Replay progress is published over JMX
- * as {@code kappa:type=kappa-replay-metrics,job=..,version=..,instance=..}. Thread-safe.
+ * Every version that is not retired runs on every instance that has its code, so that a replay
+ * spreads over all of them. While any source partition of a version lags (a replay, a first start
+ * over a backlog, a restart, a failover), every instance passes its source records to Kafka Streams
+ * aligned on one event-time low watermark, shared through a compacted topic beside the registry
+ * ({@code <registry topic>-positions}), so that no window or join drops a valid record as late
+ * however fast, on however many instances, the version processes its log (see {@link
+ * ReplaySettings#maxEventTimeSkew(JobTopology)} for the condition). Replay progress, with the
+ * records dropped as late by every instance, is published over JMX as {@code
+ * kappa:type=kappa-replay-metrics,job=..,version=..,instance=..}. Thread-safe.
  */
 public final class JobHost implements AutoCloseable, ServingVersions {
 
   private static final Logger log = LoggerFactory.getLogger(JobHost.class);
-  private static final Duration RETIRE_TIMEOUT = Duration.ofSeconds(60);
-  private static final long ADMIN_TIMEOUT_SECONDS = 30;
 
   private final JobConfig config;
   private final Map<String, SortedMap<Integer, KappaJob>> catalog;
   private final ReplaySettings settings;
   private final String registryTopic;
   private final String instance;
-  private final Clock clock = Clock.systemUTC();
-  private final Map<JobVersion, VersionRuntime> runtimes = new ConcurrentHashMap<>();
   private final Map<JobVersion, JobTopology> topologies = new ConcurrentHashMap<>();
-  private final Set<JobVersion> missingCode = ConcurrentHashMap.newKeySet();
-  private final ExecutorService lifecycle;
-  private final ScheduledExecutorService checker;
-  private final Metrics metrics;
+  private final ReplayMetrics metrics;
   private final TableQueries queries;
-  private volatile Admin admin;
-  private volatile Registry registry;
+  private volatile @Nullable Admin admin;
+  private volatile @Nullable Registry registry;
+  private volatile @Nullable SharedPositions positions;
+  private volatile @Nullable VersionLifecycle lifecycle;
+  private volatile @Nullable CatchUpChecker checker;
 
   private JobHost(Builder builder) {
     this.config = builder.config;
@@ -116,15 +100,7 @@ public final class JobHost implements AutoCloseable, ServingVersions {
             : localHost()
                 .map(host -> host.host() + ":" + host.port())
                 .orElse("kappa-" + UUID.randomUUID().toString().substring(0, 8));
-    this.lifecycle = Executors.newSingleThreadExecutor(named("kappa-host-lifecycle-" + instance));
-    this.checker =
-        Executors.newSingleThreadScheduledExecutor(named("kappa-host-checker-" + instance));
-    this.metrics =
-        new Metrics(
-            new MetricConfig(),
-            List.of(new JmxReporter()),
-            Time.SYSTEM,
-            new KafkaMetricsContext("kappa"));
+    this.metrics = new ReplayMetrics(instance);
     this.queries = new TableQueries(this);
   }
 
@@ -136,23 +112,33 @@ public final class JobHost implements AutoCloseable, ServingVersions {
   }
 
   private JobHost open() {
-    Map<String, Object> clients = clientSettings();
-    admin = Admin.create(clients);
-    try {
-      registry = Registry.open(config.bootstrapServers(), clients, registryTopic, instance);
-    } catch (RuntimeException e) {
-      admin.close();
-      throw e;
-    }
-    registry.addListener((before, after, command) -> reconcileLater(command.job()));
+    Map<String, Object> clients = ClientSettings.of(config);
+    Admin admin = this.admin = Admin.create(clients);
+    Registry registry =
+        this.registry = Registry.open(config.bootstrapServers(), clients, registryTopic, instance);
+    SharedPositions positions =
+        this.positions =
+            SharedPositions.open(
+                clients, registryTopic + "-positions", instance, settings.checkInterval());
+    VersionLifecycle lifecycle =
+        this.lifecycle =
+            new VersionLifecycle(
+                instance,
+                config,
+                settings,
+                admin,
+                positions,
+                metrics,
+                this::topology,
+                registry::history);
+    registry.addListener((before, after, command) -> lifecycle.reconcileLater(command.job()));
     for (String job : catalog.keySet()) {
-      reconcileLater(job);
+      lifecycle.reconcileLater(job);
     }
-    checker.scheduleWithFixedDelay(
-        this::checkAll,
-        settings.checkInterval().toMillis(),
-        settings.checkInterval().toMillis(),
-        TimeUnit.MILLISECONDS);
+    CatchUpChecker checker =
+        this.checker =
+            new CatchUpChecker(instance, settings, admin, registry, lifecycle, this::swap);
+    checker.start();
     log.info("Host {} started with jobs {}", instance, catalog.keySet());
     return this;
   }
@@ -255,96 +241,28 @@ public final class JobHost implements AutoCloseable, ServingVersions {
     JobTopology topology = topology(version).orElseThrow(() -> noCode(version, "retire"));
     Set<String> owned = version.ownedTopics(topology);
     registry.submit(new RegistryCommand.Retired(job, number));
-    try {
-      awaitEmptyGroup(version);
-      try {
-        admin
-            .deleteConsumerGroups(List.of(version.consumerGroup()))
-            .all()
-            .get(ADMIN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-      } catch (ExecutionException e) {
-        if (!(e.getCause() instanceof GroupIdNotFoundException)) {
-          throw e;
-        }
-      }
-      Set<String> existing = new TreeSet<>(admin.listTopics().names().get());
-      existing.retainAll(owned);
-      admin.deleteTopics(existing).all().get(ADMIN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-      log.info(
-          "Retired {}: deleted group '{}' and topics {}",
-          version,
-          version.consumerGroup(),
-          existing);
-      return new Retirement(version, existing, version.consumerGroup());
-    } catch (ExecutionException | TimeoutException e) {
-      throw new KappaException(
-          "Retired "
-              + version
-              + " in the registry, but could not delete what it owns: "
-              + e
-              + ". Delete its group '"
-              + version.consumerGroup()
-              + "' and topics "
-              + owned
-              + " by hand.",
-          e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new KappaException("Interrupted while retiring " + version, e);
-    }
-  }
-
-  private void awaitEmptyGroup(JobVersion version)
-      throws ExecutionException, InterruptedException, TimeoutException {
-    Instant deadline = clock.instant().plus(RETIRE_TIMEOUT);
-    while (true) {
-      ConsumerGroupDescription group;
-      try {
-        group =
-            admin
-                .describeConsumerGroups(List.of(version.consumerGroup()))
-                .describedGroups()
-                .get(version.consumerGroup())
-                .get(ADMIN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-      } catch (ExecutionException e) {
-        if (e.getCause() instanceof GroupIdNotFoundException) {
-          return;
-        }
-        throw e;
-      }
-      if (group.members().isEmpty()) {
-        return;
-      }
-      if (clock.instant().isAfter(deadline)) {
-        throw new KappaException(
-            "Retired "
-                + version
-                + " in the registry, but its group '"
-                + version.consumerGroup()
-                + "' still has members "
-                + group.members().stream().map(member -> member.host()).toList()
-                + " after "
-                + RETIRE_TIMEOUT
-                + ": an instance without the registry, or stuck? Stop it, then retire again.");
-      }
-      Thread.sleep(200);
-    }
+    Set<String> deleted = new Retirer(admin).deleteOwned(version, owned);
+    positions.forget(version.applicationId());
+    return new Retirement(version, deleted, version.consumerGroup());
   }
 
   /** The last measured replay progress of {@code version} on this instance, if it runs here. */
   public Optional<ReplayProgress> progress(JobVersion version) {
-    VersionRuntime runtime = runtimes.get(version);
-    return runtime == null ? Optional.empty() : runtime.progress();
+    return lifecycle.runtime(version).flatMap(VersionRuntime::progress);
   }
 
   /** The Kafka Streams instance of {@code version} on this host, if it runs here. */
   public Optional<RunningJob> running(JobVersion version) {
-    return Optional.ofNullable(runtimes.get(version)).map(VersionRuntime::running);
+    return lifecycle.runtime(version).map(VersionRuntime::running);
   }
 
   /** The versions running on this host. */
   public Set<JobVersion> runningVersions() {
-    return new TreeSet<>(runtimes.keySet());
+    Set<JobVersion> versions = new TreeSet<>();
+    if (lifecycle != null) {
+      lifecycle.runtimes().forEach(runtime -> versions.add(runtime.version()));
+    }
+    return versions;
   }
 
   @Override
@@ -382,201 +300,6 @@ public final class JobHost implements AutoCloseable, ServingVersions {
     return Optional.of(topologies.computeIfAbsent(version, v -> v.topology(definition)));
   }
 
-  private void reconcileLater(String job) {
-    try {
-      lifecycle.execute(() -> reconcile(job));
-    } catch (java.util.concurrent.RejectedExecutionException e) {
-      log.debug("Host {} is closing; not reconciling job '{}'", instance, job);
-    }
-  }
-
-  /** Starts the versions the registry lists and this host does not run; stops retired ones. */
-  private void reconcile(String job) {
-    JobHistory history = registry.history(job);
-    for (VersionState state : history.versions().values()) {
-      JobVersion version = state.version();
-      VersionRuntime runtime = runtimes.get(version);
-      if (state.status() == VersionStatus.RETIRED) {
-        if (runtime != null) {
-          stop(runtime, true);
-        }
-      } else if (runtime == null && (replaysHereOrCaughtUp(state) || isActive(history, version))) {
-        startHere(version);
-      }
-    }
-  }
-
-  /**
-   * A version replays on the instance that started it, alone, so that one paced consumer reads
-   * every source partition: paced consumers on several instances would not bound the skew between
-   * their partitions. The other instances start it once it has caught up; Kafka Streams then moves
-   * tasks to them as they restore.
-   */
-  private boolean replaysHereOrCaughtUp(VersionState state) {
-    return state.status() != VersionStatus.REPLAYING
-        || state.replayer() == null
-        || state.replayer().equals(instance);
-  }
-
-  /**
-   * The active version serves, so it runs on every instance whatever its replay status: the first
-   * version of a job (active at once), a version swapped to by force, and a version whose replaying
-   * instance has gone.
-   */
-  private static boolean isActive(JobHistory history, JobVersion version) {
-    return history.active().orElse(-1) == version.number();
-  }
-
-  private void startHere(JobVersion version) {
-    Optional<JobTopology> topology = topology(version);
-    if (topology.isEmpty()) {
-      if (missingCode.add(version)) {
-        log.warn(
-            "The registry lists {}, but host {} does not have its code: it does not run here",
-            version,
-            instance);
-      }
-      return;
-    }
-    try {
-      ReplayPlan plan = ReplayPlan.read(admin, version, topology.get().sourceTopics());
-      VersionRuntime runtime =
-          VersionRuntime.start(version, topology.get(), plan, config, settings.maxEventTimeSkew());
-      runtimes.put(version, runtime);
-      publishMetrics(runtime);
-      log.info("Host {} runs {} ({} records to replay)", instance, version, plan.records());
-    } catch (RuntimeException e) {
-      log.error("Host {} cannot run {}", instance, version, e);
-    }
-  }
-
-  private void stop(VersionRuntime runtime, boolean deleteState) {
-    runtimes.remove(runtime.version());
-    unpublishMetrics(runtime.version());
-    runtime.stop(deleteState);
-    log.info(
-        "Host {} stopped {}{}",
-        instance,
-        runtime.version(),
-        deleteState ? " and deleted its state" : "");
-  }
-
-  private void checkAll() {
-    for (VersionRuntime runtime : runtimes.values()) {
-      try {
-        check(runtime);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      } catch (Exception e) {
-        log.warn("Cannot measure the progress of {}: {}", runtime.version(), e.toString());
-      }
-    }
-  }
-
-  private void check(VersionRuntime runtime) throws Exception {
-    JobVersion version = runtime.version();
-    JobHistory history = registry.history(version.job());
-    Optional<VersionState> state = history.version(version.number());
-    if (state.isEmpty() || state.get().status() == VersionStatus.RETIRED) {
-      return;
-    }
-    boolean caughtUp = state.get().status() == VersionStatus.CAUGHT_UP;
-    Instant now = clock.instant();
-    ProgressMeter.Measurement measurement =
-        runtime.meter().measure(admin, runtime.running(), caughtUp, runtime.pacedRecords(), now);
-    runtime.progress(measurement.progress());
-    if (caughtUp) {
-      return;
-    }
-    RunningJob running = runtime.running();
-    boolean ready =
-        measurement.progress().reachedTarget()
-            && measurement.maxPartitionLag() <= settings.catchUpLag()
-            && running.state() == KafkaStreams.State.RUNNING
-            && running.restoringPartitions().isEmpty();
-    if (!runtime.readyFor(ready, now, settings.settlingPeriod())) {
-      return;
-    }
-    try {
-      registry.submit(new RegistryCommand.CaughtUp(version.job(), version.number()));
-      log.info("{} has caught up: {}", version, measurement.progress());
-    } catch (CommandRefusedException e) {
-      log.debug("{} was marked caught up by another instance: {}", version, e.getMessage());
-      return;
-    }
-    JobHistory after = registry.history(version.job());
-    if (state.get().swapWhenCaughtUp() && after.active().orElse(-1) != version.number()) {
-      try {
-        swap(version.job(), version.number());
-      } catch (CommandRefusedException e) {
-        log.warn("Cannot swap to {} when it caught up: {}", version, e.getMessage());
-      }
-    }
-  }
-
-  private void publishMetrics(VersionRuntime runtime) {
-    Map<String, String> tags = tags(runtime.version());
-    gauge("replayed-records", "Source records replayed", tags, runtime, p -> (double) p.replayed());
-    gauge("target-records", "Source records to replay", tags, runtime, p -> (double) p.target());
-    gauge("input-lag", "Records not yet committed", tags, runtime, p -> (double) p.inputLag());
-    gauge("records-per-second", "Replay rate", tags, runtime, ReplayProgress::recordsPerSecond);
-    gauge(
-        "seconds-left",
-        "Estimated time to the target",
-        tags,
-        runtime,
-        p -> p.timeLeft().map(left -> left.toMillis() / 1000.0).orElse(0.0));
-    gauge(
-        "late-dropped-records-total",
-        "Records dropped as late by this instance",
-        tags,
-        runtime,
-        p -> (double) p.lateDropped());
-  }
-
-  private void gauge(
-      String name,
-      String description,
-      Map<String, String> tags,
-      VersionRuntime runtime,
-      java.util.function.ToDoubleFunction<ReplayProgress> value) {
-    metrics.addMetric(
-        metrics.metricName(name, "kappa-replay-metrics", description, tags),
-        (Gauge<Double>)
-            (metricConfig, now) -> runtime.progress().map(value::applyAsDouble).orElse(0.0));
-  }
-
-  private void unpublishMetrics(JobVersion version) {
-    Map<String, String> tags = tags(version);
-    new HashMap<>(metrics.metrics())
-        .keySet().stream()
-            .filter(name -> name.group().equals("kappa-replay-metrics") && name.tags().equals(tags))
-            .forEach(metrics::removeMetric);
-  }
-
-  private Map<String, String> tags(JobVersion version) {
-    return Map.of(
-        "job", version.job(), "version", Integer.toString(version.number()), "instance", instance);
-  }
-
-  private Map<String, Object> clientSettings() {
-    Map<String, Object> settings = new HashMap<>();
-    config
-        .overrides()
-        .forEach(
-            (key, value) -> {
-              // Only what every client needs to reach the cluster; the rest is for Kafka Streams.
-              if (key.startsWith("security.")
-                  || key.startsWith("sasl.")
-                  || key.startsWith("ssl.")) {
-                settings.put(key, value);
-              }
-            });
-    settings.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-    return settings;
-  }
-
   private KappaException noCode(JobVersion version, String verb) {
     return new KappaException(
         "Cannot "
@@ -597,32 +320,20 @@ public final class JobHost implements AutoCloseable, ServingVersions {
         "Cannot " + verb + " job '" + job + "': it has no active version. Start a version first.");
   }
 
-  private static java.util.concurrent.ThreadFactory named(String name) {
-    return runnable -> {
-      Thread thread = new Thread(runnable, name);
-      thread.setDaemon(true);
-      return thread;
-    };
-  }
-
   /**
    * Stops every version on this host (they keep their state and stay registered: the other
    * instances take over their partitions) and closes the registry.
    */
   @Override
   public void close() {
-    checker.shutdownNow();
-    Future<?> stopped =
-        lifecycle.submit(
-            () -> List.copyOf(runtimes.values()).forEach(runtime -> stop(runtime, false)));
-    lifecycle.shutdown();
-    try {
-      stopped.get(2, TimeUnit.MINUTES);
-      lifecycle.awaitTermination(1, TimeUnit.MINUTES);
-    } catch (ExecutionException | TimeoutException e) {
-      log.warn("Host {} did not stop all versions cleanly", instance, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    if (checker != null) {
+      checker.close();
+    }
+    if (lifecycle != null) {
+      lifecycle.close();
+    }
+    if (positions != null) {
+      positions.close();
     }
     if (registry != null) {
       registry.close();
@@ -658,7 +369,7 @@ public final class JobHost implements AutoCloseable, ServingVersions {
     private final Map<String, SortedMap<Integer, KappaJob>> catalog = new HashMap<>();
     private ReplaySettings settings = ReplaySettings.defaults();
     private String registryTopic = Registry.DEFAULT_TOPIC;
-    private @org.jspecify.annotations.Nullable String instance;
+    private @Nullable String instance;
 
     private Builder(JobConfig config) {
       this.config = Objects.requireNonNull(config, "config");

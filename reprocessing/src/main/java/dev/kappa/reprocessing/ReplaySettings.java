@@ -1,20 +1,26 @@
 package dev.kappa.reprocessing;
 
+import dev.kappa.topology.JobTopology;
+import dev.kappa.topology.KappaException;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
- * How a host replays and decides that a version has caught up.
+ * How a host aligns versions by event time and decides that a version has caught up.
  *
  * <ul>
- *   <li>{@code maxEventTimeSkew} (1 s): while a version replays, a record of a source partition is
- *       passed to Kafka Streams only when its log timestamp is at most this far ahead of the next
- *       record of every other source partition being replayed, so records are processed in about
- *       the order they were appended, as they were live. Keep it well below the grace period of the
- *       job's windows.
+ *   <li>{@code maxEventTimeSkew} (half the smallest grace of the job's windows and joins; 1 s for a
+ *       job without any that {@code JobStreamsBuilder} knows of): while a version aligns, a record
+ *       of a source partition is passed to Kafka Streams only when its event time is at most this
+ *       far after the low watermark, the event time of the oldest uncommitted record of every
+ *       source partition of the version on every instance. Windows are exact when this plus the
+ *       disorder inside one source partition is at most their grace.
  *   <li>{@code catchUpLag} (1,000 records): a version has caught up when the lag of its consumer
  *       group is at most this on every partition it reads (sources and repartition topics): a
- *       version under steady load always lags by the records of a commit interval or two,
+ *       version under steady load always lags by the records of a commit interval or two. While a
+ *       source partition lags by more, the version aligns by event time;
  *   <li>{@code settlingPeriod} (3 s): ... and its stores are restored, and both have held for this
  *       long;
  *   <li>{@code checkInterval} (500 ms): how often progress is measured.
@@ -28,14 +34,20 @@ import java.util.Objects;
  */
 public final class ReplaySettings {
 
-  private final Duration maxEventTimeSkew;
+  private final @Nullable Duration maxEventTimeSkew;
   private final long catchUpLag;
   private final Duration settlingPeriod;
   private final Duration checkInterval;
 
+  private static final Duration DEFAULT_SKEW = Duration.ofSeconds(1);
+
   private ReplaySettings(
-      Duration maxEventTimeSkew, long catchUpLag, Duration settlingPeriod, Duration checkInterval) {
-    this.maxEventTimeSkew = positiveOrZero(maxEventTimeSkew, "maxEventTimeSkew");
+      @Nullable Duration maxEventTimeSkew,
+      long catchUpLag,
+      Duration settlingPeriod,
+      Duration checkInterval) {
+    this.maxEventTimeSkew =
+        maxEventTimeSkew == null ? null : positiveOrZero(maxEventTimeSkew, "maxEventTimeSkew");
     if (catchUpLag < 0) {
       throw new IllegalArgumentException("catchUpLag must be 0 or more records, was " + catchUpLag);
     }
@@ -47,14 +59,40 @@ public final class ReplaySettings {
     }
   }
 
-  /** 1 s skew, 1,000 records of lag, 3 s settling, a check every 500 ms. */
+  /** Half the smallest grace as skew, 1,000 records of lag, 3 s settling, a check every 500 ms. */
   public static ReplaySettings defaults() {
-    return new ReplaySettings(
-        Duration.ofSeconds(1), 1_000, Duration.ofSeconds(3), Duration.ofMillis(500));
+    return new ReplaySettings(null, 1_000, Duration.ofSeconds(3), Duration.ofMillis(500));
   }
 
-  /** The bound on the log-time skew across the source partitions being replayed. */
-  public Duration maxEventTimeSkew() {
+  /** The bound on the event-time skew across source partitions, if one was set. */
+  public Optional<Duration> maxEventTimeSkew() {
+    return Optional.ofNullable(maxEventTimeSkew);
+  }
+
+  /**
+   * The bound on the event-time skew for {@code topology}: the one set, or half its smallest grace,
+   * or 1 s if it has no window or join that {@code JobStreamsBuilder} built.
+   *
+   * @throws KappaException if the skew set is not below the topology's smallest grace, so that
+   *     alignment could not keep its windows exact
+   */
+  public Duration maxEventTimeSkew(JobTopology topology) {
+    Optional<Duration> grace = topology.smallestGrace();
+    if (maxEventTimeSkew == null) {
+      return grace.map(g -> g.dividedBy(2)).orElse(DEFAULT_SKEW);
+    }
+    if (grace.isPresent() && maxEventTimeSkew.compareTo(grace.get()) >= 0) {
+      throw new KappaException(
+          "Cannot align "
+              + topology.applicationId()
+              + " with a maximum event-time skew of "
+              + maxEventTimeSkew
+              + ": its smallest grace is "
+              + grace.get()
+              + ", and records up to the skew plus the disorder of a partition behind the others"
+              + " would be dropped as late. Set a skew below the grace (half of it leaves room for"
+              + " disorder), or leave it unset.");
+    }
     return maxEventTimeSkew;
   }
 
@@ -75,7 +113,8 @@ public final class ReplaySettings {
 
   /** A copy with another skew bound. */
   public ReplaySettings withMaxEventTimeSkew(Duration skew) {
-    return new ReplaySettings(skew, catchUpLag, settlingPeriod, checkInterval);
+    return new ReplaySettings(
+        Objects.requireNonNull(skew, "skew"), catchUpLag, settlingPeriod, checkInterval);
   }
 
   /** A copy with another catch-up lag. */
@@ -104,7 +143,7 @@ public final class ReplaySettings {
   @Override
   public String toString() {
     return "ReplaySettings[skew "
-        + maxEventTimeSkew
+        + (maxEventTimeSkew == null ? "half the smallest grace" : maxEventTimeSkew)
         + ", catch-up lag "
         + catchUpLag
         + ", settling "

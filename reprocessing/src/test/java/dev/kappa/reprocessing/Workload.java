@@ -17,7 +17,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Produces sensor readings to the source topic as a live producer would, in order of event time
- * with up to 5 s of disorder (inside the 30 s grace), and keeps the totals each version of {@link
+ * give or take 5 s (inside the 30 s grace), and keeps the totals each version of {@link
  * SiteReadings} must compute, independently of the job. One reading in 500 is invalid.
  */
 final class Workload implements AutoCloseable {
@@ -103,7 +103,8 @@ final class Workload implements AutoCloseable {
     long index = produced.getAndIncrement();
     String sensor = "sensor-" + random.nextInt(SENSORS);
     String site = site(Math.floorMod(sensor.hashCode(), SITES));
-    Instant time = START.plus(step.multipliedBy(index)).minusMillis(random.nextInt(5000));
+    // Up to 5 s early or late: readings of one partition are out of order by up to 10 s.
+    Instant time = START.plus(step.multipliedBy(index)).plusMillis(random.nextInt(10_001) - 5_000);
     long bytes = index % 500 == 499 ? -1 : random.nextInt(1000);
     Reading reading = new Reading(sensor, site, bytes, time);
     producer.send(

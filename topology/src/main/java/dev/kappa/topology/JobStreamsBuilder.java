@@ -70,6 +70,7 @@ public final class JobStreamsBuilder {
   private final Set<String> writtenSinks = new HashSet<>();
   private final Map<String, ServedTable> servedTables = new LinkedHashMap<>();
   private final List<String> joins = new ArrayList<>();
+  private final List<Duration> graces = new ArrayList<>();
 
   JobStreamsBuilder(KappaJob job, JobNaming naming, StreamsBuilder streams) {
     this.job = job;
@@ -193,6 +194,7 @@ public final class JobStreamsBuilder {
       Initializer<A> initializer,
       Aggregator<? super K, ? super V, A> aggregator) {
     Duration retention = retention(table, PersistentStores.minimumRetention(windows));
+    graces.add(Duration.ofMillis(windows.gracePeriodMs()));
     return aggregateWindows(
         grouped.windowedBy(windows),
         Duration.ofMillis(windows.size()),
@@ -218,6 +220,7 @@ public final class JobStreamsBuilder {
       Initializer<A> initializer,
       Aggregator<? super K, ? super V, A> aggregator) {
     Duration retention = retention(table, PersistentStores.minimumRetention(windows));
+    graces.add(Duration.ofMillis(windows.gracePeriodMs()));
     return aggregateWindows(
         grouped.windowedBy(windows),
         Duration.ofMillis(windows.timeDifferenceMs()),
@@ -244,6 +247,7 @@ public final class JobStreamsBuilder {
       Aggregator<? super K, ? super V, A> aggregator,
       Merger<? super K, A> merger) {
     Duration retention = retention(table, PersistentStores.minimumRetention(windows));
+    graces.add(Duration.ofMillis(windows.gracePeriodMs()));
     serve(table, ServingTable.Shape.SESSION, null, retention);
     Materialized<K, A, SessionStore<Bytes, byte[]>> store =
         PersistentStores.session(table.name(), table.keys(), table.values(), windows, retention);
@@ -270,6 +274,7 @@ public final class JobStreamsBuilder {
       JoinWindows windows,
       ValueJoiner<? super L, ? super R, ? extends J> joiner,
       StreamJoined<K, L, R> joined) {
+    graces.add(Duration.ofMillis(windows.gracePeriodMs()));
     return left.join(right, joiner, windows, named(name, joined));
   }
 
@@ -284,6 +289,7 @@ public final class JobStreamsBuilder {
       JoinWindows windows,
       ValueJoiner<? super L, ? super @Nullable R, ? extends J> joiner,
       StreamJoined<K, L, R> joined) {
+    graces.add(Duration.ofMillis(windows.gracePeriodMs()));
     return left.leftJoin(right, joiner, windows, named(name, joined));
   }
 
@@ -298,6 +304,7 @@ public final class JobStreamsBuilder {
       JoinWindows windows,
       ValueJoiner<? super @Nullable L, ? super @Nullable R, ? extends J> joiner,
       StreamJoined<K, L, R> joined) {
+    graces.add(Duration.ofMillis(windows.gracePeriodMs()));
     return left.outerJoin(right, joiner, windows, named(name, joined));
   }
 
@@ -467,6 +474,12 @@ public final class JobStreamsBuilder {
               + ". Use each declared part or remove its declaration.");
     }
     List<JoinInputs> joinInputs = JoinTopics.of(topology.describe(), joins);
-    return new JobTopology(job, naming, topology, List.copyOf(servedTables.values()), joinInputs);
+    return new JobTopology(
+        job,
+        naming,
+        topology,
+        List.copyOf(servedTables.values()),
+        joinInputs,
+        graces.stream().min(Duration::compareTo));
   }
 }

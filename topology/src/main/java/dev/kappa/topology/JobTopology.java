@@ -1,5 +1,6 @@
 package dev.kappa.topology;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -29,18 +30,21 @@ public final class JobTopology {
   private final Topology topology;
   private final List<ServedTable> servedTables;
   private final List<JoinInputs> joins;
+  private final Optional<Duration> smallestGrace;
 
   JobTopology(
       KappaJob job,
       JobNaming naming,
       Topology topology,
       List<ServedTable> servedTables,
-      List<JoinInputs> joins) {
+      List<JoinInputs> joins,
+      Optional<Duration> smallestGrace) {
     this.job = job;
     this.naming = naming;
     this.topology = topology;
     this.servedTables = List.copyOf(servedTables);
     this.joins = List.copyOf(joins);
+    this.smallestGrace = smallestGrace;
   }
 
   /** The job this topology belongs to. */
@@ -90,6 +94,16 @@ public final class JobTopology {
   /** The serving table called {@code name}, if the job has one. */
   public Optional<ServedTable> servedTable(String name) {
     return servedTables.stream().filter(table -> table.name().equals(name)).findFirst();
+  }
+
+  /**
+   * The smallest grace period of the windowed aggregations and joins that {@link JobStreamsBuilder}
+   * built; empty if it built none (windows built on the plain {@code StreamsBuilder} are not seen).
+   * A record that reaches one of them later than this behind the largest event time it has seen is
+   * dropped as late.
+   */
+  public Optional<Duration> smallestGrace() {
+    return smallestGrace;
   }
 
   /** The source topics of both sides of each stream-stream join. */

@@ -8,7 +8,6 @@ import dev.kappa.api.admin.Views.StartRequest;
 import dev.kappa.api.admin.Views.SwapRequest;
 import dev.kappa.api.host.ServingHost;
 import dev.kappa.api.host.UnknownVersionException;
-import dev.kappa.api.peer.NotRoutableException;
 import dev.kappa.api.peer.PeerClient;
 import dev.kappa.api.query.BadQueryException;
 import dev.kappa.api.security.Roles;
@@ -32,9 +31,6 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import org.apache.kafka.streams.state.HostInfo;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -93,33 +89,15 @@ final class AdminController {
   @Get(uri = "/versions/{version}/progress", produces = MediaType.APPLICATION_JSON)
   @Operation(
       summary = "Replay progress of a version",
-      description = "Measured by the instance that replays it; asked there if it is another one.")
+      description =
+          "Measured on this instance from the version's committed offsets, which every instance"
+              + " shares, with the records every instance dropped as late.")
   HttpResponse<?> progress(@PathVariable String job, @PathVariable int version) {
     JobHost host = serving.requireJob(job);
     VersionState state = ServingHost.requireVersion(host, job, version);
     if (state.status() == VersionStatus.RETIRED) {
       throw new UnknownVersionException(
           state.version() + " is retired: it replays no more and has no progress");
-    }
-    // The replaying instance measured the replay from its start; another instance that runs the
-    // version (once it has caught up) counts from when it joined.
-    String replayer = state.replayer();
-    if (replayer != null && !replayer.equals(host.instance())) {
-      try {
-        String body =
-            peers
-                .get(
-                    HostInfo.buildFromEndpoint(replayer),
-                    List.of("jobs", job, "versions", Integer.toString(version), "progress"),
-                    Map.of())
-                .body();
-        return HttpResponse.ok(body).contentType(MediaType.APPLICATION_JSON_TYPE);
-      } catch (StoreNotReadyException | NotRoutableException e) {
-        // The replaying instance has gone, or cannot be asked: answer from here if it runs here.
-        if (host.progress(state.version()).isEmpty()) {
-          throw e;
-        }
-      }
     }
     return host.progress(state.version())
         .<HttpResponse<?>>map(

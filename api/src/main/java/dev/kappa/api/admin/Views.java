@@ -4,6 +4,7 @@ import dev.kappa.reprocessing.JobHost;
 import dev.kappa.reprocessing.JobVersion;
 import dev.kappa.reprocessing.registry.JobHistory;
 import dev.kappa.reprocessing.registry.VersionState;
+import dev.kappa.reprocessing.replay.Alignment;
 import dev.kappa.reprocessing.replay.PartitionProgress;
 import dev.kappa.reprocessing.replay.ReplayPlan;
 import dev.kappa.reprocessing.replay.ReplayProgress;
@@ -12,6 +13,7 @@ import dev.kappa.topology.ServingTable;
 import dev.kappa.topology.runtime.RunningJob;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
@@ -47,20 +49,27 @@ final class Views {
       String applicationId,
       boolean partialHistory,
       boolean swapWhenCaughtUp,
-      @Nullable String replayer,
+      @Nullable String startedBy,
+      @Nullable Long lateDropped,
+      long lateDroppedWhileCatchingUp,
+      @Nullable Boolean aligning,
       @Nullable String stateHere,
       List<TableView> tables) {
 
     static VersionView of(JobHost host, VersionState state) {
       JobVersion version = state.version();
       Optional<RunningJob> running = host.running(version);
+      Optional<ReplayProgress> progress = host.progress(version);
       return new VersionView(
           version.number(),
           state.status().name(),
           version.applicationId(),
           state.partialHistory(),
           state.swapWhenCaughtUp(),
-          state.replayer(),
+          state.startedBy(),
+          progress.map(ReplayProgress::lateDropped).orElse(null),
+          state.lateDropped(),
+          progress.map(p -> p.alignment().aligning()).orElse(null),
           running.map(job -> job.state().name()).orElse(null),
           host.topology(version)
               .map(topology -> topology.job())
@@ -125,7 +134,37 @@ final class Views {
   /** A source partition of a replay in progress: records replayed, the target and the lag. */
   record ReplayedPartition(String topic, int partition, long replayed, long target, long lag) {}
 
-  /** The replay progress of a version, measured on the instance that replays it. */
+  /**
+   * How a version's sources are aligned by event time on the instance that answers.
+   *
+   * @param watermark the low watermark at the last release, while a partition held it
+   */
+  record AlignmentView(
+      boolean aligning,
+      @Nullable Instant watermark,
+      double maxSkewSeconds,
+      double observedDisorderSeconds,
+      long heldRecords,
+      int heldNow,
+      long realignments) {
+
+    static AlignmentView of(Alignment alignment) {
+      return new AlignmentView(
+          alignment.aligning(),
+          alignment.watermark().orElse(null),
+          alignment.maxSkew().toMillis() / 1000.0,
+          alignment.observedDisorder().toMillis() / 1000.0,
+          alignment.heldRecords(),
+          alignment.heldNow(),
+          alignment.realignments());
+    }
+  }
+
+  /**
+   * The replay progress of a version, measured on the instance that answers from the committed
+   * offsets every instance shares; the late drops are those of every instance, in total and by step
+   * of the topology (the tables and joins of one sub-topology).
+   */
   record ProgressView(
       String job,
       int version,
@@ -138,7 +177,8 @@ final class Views {
       double recordsPerSecond,
       @Nullable Long secondsLeft,
       long lateDropped,
-      long pacedRecords,
+      Map<String, Long> lateDroppedByStep,
+      AlignmentView alignment,
       boolean caughtUp,
       List<ReplayedPartition> partitions) {
 
@@ -155,7 +195,8 @@ final class Views {
           progress.recordsPerSecond(),
           progress.timeLeft().map(java.time.Duration::toSeconds).orElse(null),
           progress.lateDropped(),
-          progress.pacedRecords(),
+          progress.lateDroppedByStep(),
+          AlignmentView.of(progress.alignment()),
           progress.caughtUp(),
           progress.partitions().stream().map(ProgressView::partition).toList());
     }

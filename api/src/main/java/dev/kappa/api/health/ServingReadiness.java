@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.TreeMap;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
 import org.reactivestreams.Publisher;
@@ -74,13 +75,14 @@ final class ServingReadiness implements HealthIndicator {
       for (VersionState state : history.versions().values()) {
         if (state.status() == VersionStatus.REPLAYING) {
           Map<String, Object> replay = new LinkedHashMap<>();
-          replay.put("replayer", state.replayer());
           host.progress(state.version())
               .ifPresent(
                   progress -> {
                     replay.put("replayed", progress.replayed());
                     replay.put("target", progress.target());
                     replay.put("inputLag", progress.inputLag());
+                    replay.put("lateDropped", progress.lateDropped());
+                    replay.put("aligning", progress.alignment().aligning());
                   });
           replaying.put("v" + state.version().number(), replay);
         }
@@ -106,9 +108,16 @@ final class ServingReadiness implements HealthIndicator {
     }
     KafkaStreams.State state = running.get().state();
     details.put("state", state.name());
-    var restoring = running.get().restoringPartitions();
+    Map<TopicPartition, RunningJob.Restoration> restoring = running.get().restorations();
     if (!restoring.isEmpty()) {
-      details.put("restoring", restoring.stream().map(TopicPartition::toString).sorted().toList());
+      Map<String, String> progress = new TreeMap<>();
+      restoring.forEach(
+          (partition, restoration) ->
+              progress.put(
+                  partition.toString(),
+                  String.format(
+                      "%,d of %,d records", restoration.restored(), restoration.toRestore())));
+      details.put("restoring", progress);
     }
     details.put("serving", state == KafkaStreams.State.RUNNING && restoring.isEmpty());
     return details;

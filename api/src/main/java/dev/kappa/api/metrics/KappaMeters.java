@@ -18,6 +18,7 @@ import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -68,6 +69,11 @@ final class KappaMeters {
     for (JobVersion version : running) {
       if (!versions.containsKey(version)) {
         host.running(version).ifPresent(job -> versions.put(version, bind(host, version, job)));
+      }
+      VersionMeters meters = versions.get(version);
+      if (meters != null) {
+        host.progress(version)
+            .ifPresent(progress -> meters.bindSteps(host, version, progress.lateDroppedByStep()));
       }
     }
   }
@@ -126,8 +132,16 @@ final class KappaMeters {
             version,
             tags,
             "kappa.replay.late.dropped",
-            "Records dropped as late while replaying",
+            "Records the version dropped as late, on every instance",
             p -> p.lateDropped()));
+    meters.add(
+        progress(
+            host,
+            version,
+            tags,
+            "kappa.replay.aligning",
+            "1 while the version aligns its sources by event time, else 0",
+            p -> p.alignment().aligning() ? 1 : 0));
     return new VersionMeters(streams, meters);
   }
 
@@ -154,10 +168,36 @@ final class KappaMeters {
   private final class VersionMeters {
     private final KafkaStreamsMetrics streams;
     private final List<Meter> meters;
+    private final Set<String> steps = new HashSet<>();
 
     VersionMeters(KafkaStreamsMetrics streams, List<Meter> meters) {
       this.streams = streams;
       this.meters = meters;
+    }
+
+    /** A gauge of late drops for each step of the topology that has dropped any. */
+    void bindSteps(JobHost host, JobVersion version, Map<String, Long> lateByStep) {
+      for (String step : lateByStep.keySet()) {
+        if (steps.add(step)) {
+          meters.add(
+              Gauge.builder(
+                      "kappa.replay.late.dropped.step",
+                      host,
+                      h ->
+                          h.progress(version)
+                              .map(p -> (double) p.lateDroppedByStep().getOrDefault(step, 0L))
+                              .orElse(Double.NaN))
+                  .description(
+                      "Records the version dropped as late, on every instance, in one step: the"
+                          + " tables and joins of one sub-topology")
+                  .tags(
+                      Tags.of(
+                          Tag.of("job", version.job()),
+                          Tag.of("version", Integer.toString(version.number())),
+                          Tag.of("step", step)))
+                  .register(registry));
+        }
+      }
     }
 
     void close() {

@@ -9,10 +9,8 @@ import dev.kappa.api.peer.PeerClient;
 import dev.kappa.api.peer.PeerClient.PeerAnswer;
 import dev.kappa.api.query.Results.PartitionResult;
 import dev.kappa.api.query.Results.RangeResult;
-import dev.kappa.reprocessing.JobHost;
 import dev.kappa.reprocessing.query.KeyElsewhereException;
 import dev.kappa.reprocessing.query.StoreNotReadyException;
-import dev.kappa.reprocessing.registry.VersionState;
 import dev.kappa.topology.KappaException;
 import dev.kappa.topology.ServingTable;
 import io.micronaut.scheduling.TaskExecutors;
@@ -77,11 +75,6 @@ final class QueryRouter {
     return retrying(
         () -> {
           ResolvedTable<?, ?> resolved = ResolvedTable.of(serving, job, table, version);
-          Optional<HostInfo> replayer = replayerElsewhere(resolved);
-          if (replayer.isPresent()) {
-            return forward(
-                replayer.get(), keyPath(resolved, keyText), versionQuery(resolved, Map.of()));
-          }
           try {
             return new Routed(local.key(resolved, keyText), false);
           } catch (KeyElsewhereException e) {
@@ -104,10 +97,6 @@ final class QueryRouter {
           path.add("windows");
           Map<String, String> query =
               versionQuery(resolved, Map.of("from", from.toString(), "to", to.toString()));
-          Optional<HostInfo> replayer = replayerElsewhere(resolved);
-          if (replayer.isPresent()) {
-            return forward(replayer.get(), path, query);
-          }
           try {
             return new Routed(local.windows(resolved, keyText, from, to), false);
           } catch (KeyElsewhereException e) {
@@ -171,12 +160,7 @@ final class QueryRouter {
     return retrying(
         () -> {
           ResolvedTable<?, ?> resolved = ResolvedTable.of(serving, job, table, version);
-          Optional<HostInfo> replayer = replayerElsewhere(resolved);
-          Map<HostInfo, Set<Integer>> holders =
-              replayer.isPresent()
-                  // It replays alone, so it holds every partition.
-                  ? Map.of(replayer.get(), Set.of())
-                  : resolved.view().hosts();
+          Map<HostInfo, Set<Integer>> holders = resolved.view().hosts();
           Set<Integer> expected = new TreeSet<>();
           holders.values().forEach(expected::addAll);
           Optional<HostInfo> self = resolved.host().localHost();
@@ -257,22 +241,6 @@ final class QueryRouter {
         table,
         row ->
             keys.computeIfAbsent(row, r -> json.convertValue(r.get("key"), table.keys().type())));
-  }
-
-  /**
-   * The instance that replays the version asked, when the version does not run here: a version
-   * replays on one instance until it has caught up, and that instance holds all its partitions.
-   */
-  private static Optional<HostInfo> replayerElsewhere(ResolvedTable<?, ?> resolved) {
-    JobHost host = resolved.host();
-    if (host.running(resolved.version()).isPresent()) {
-      return Optional.empty();
-    }
-    return host.history(resolved.version().job())
-        .version(resolved.version().number())
-        .map(VersionState::replayer)
-        .filter(replayer -> !replayer.equals(host.instance()))
-        .map(HostInfo::buildFromEndpoint);
   }
 
   private Routed forward(

@@ -4,7 +4,6 @@ import dev.kappa.reprocessing.JobVersion;
 import dev.kappa.reprocessing.replay.PartitionProgress;
 import dev.kappa.reprocessing.replay.ReplayPlan;
 import dev.kappa.reprocessing.replay.ReplayProgress;
-import dev.kappa.topology.runtime.RunningJob;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -28,8 +27,9 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * Measures a version's replay from its consumer group's committed offsets, which every instance of
- * the version shares, against the end offsets of the topics it reads. Keeps the last few
- * measurements for the rate. Not thread-safe: one checker thread uses it.
+ * the version shares, against the end offsets of the topics it reads, with the late drops of every
+ * instance. Keeps the last few measurements for the rate. Not thread-safe: one checker thread uses
+ * it.
  */
 public final class ProgressMeter {
 
@@ -49,14 +49,12 @@ public final class ProgressMeter {
   /**
    * Measures the replay now.
    *
-   * @param running this instance's Kafka Streams instance of the version, for its late drops
+   * @param runtime the version on this instance, for its alignment and the late drops of all
    * @param caughtUp whether the registry lists the version as caught up
-   * @param pacedRecords records held back by pacing so far
    * @throws ExecutionException if the cluster refuses a request
    * @throws TimeoutException if it does not answer in 10 s
    */
-  public Measurement measure(
-      Admin admin, RunningJob running, boolean caughtUp, long pacedRecords, Instant now)
+  public Measurement measure(Admin admin, VersionRuntime runtime, boolean caughtUp, Instant now)
       throws ExecutionException, InterruptedException, TimeoutException {
     Map<TopicPartition, OffsetAndMetadata> committed =
         admin
@@ -113,7 +111,8 @@ public final class ProgressMeter {
         rate > 0 && replayed < target
             ? Optional.of(Duration.ofMillis((long) ((target - replayed) / rate * 1000)))
             : Optional.empty();
-    long lateDropped = Math.max(0, running.droppedRecords() - running.deadLetters().total());
+    Map<String, Long> lateByStep = runtime.lateDroppedByStep();
+    long lateDropped = lateByStep.values().stream().mapToLong(Long::longValue).sum();
     ReplayProgress progress =
         new ReplayProgress(
             version,
@@ -125,7 +124,8 @@ public final class ProgressMeter {
             rate,
             timeLeft,
             lateDropped,
-            pacedRecords,
+            lateByStep,
+            runtime.alignment(),
             caughtUp);
     return new Measurement(progress, maxLag);
   }

@@ -1,55 +1,81 @@
 package dev.kappa.reprocessing.internal;
 
 import dev.kappa.reprocessing.JobVersion;
+import dev.kappa.reprocessing.ReplaySettings;
+import dev.kappa.reprocessing.replay.Alignment;
 import dev.kappa.reprocessing.replay.ReplayPlan;
 import dev.kappa.reprocessing.replay.ReplayProgress;
 import dev.kappa.reprocessing.replay.internal.EventTimeGate;
 import dev.kappa.reprocessing.replay.internal.PacedClientSupplier;
+import dev.kappa.reprocessing.replay.internal.RecordTimes;
+import dev.kappa.reprocessing.replay.internal.SharedPositions;
 import dev.kappa.topology.JobTopology;
 import dev.kappa.topology.runtime.JobConfig;
 import dev.kappa.topology.runtime.RunningJob;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One version running on this host: its Kafka Streams instance, started with a consumer paced by an
- * {@link EventTimeGate} until it reaches the end offsets its sources had at start, and what is
- * known of its replay. The checker thread measures it; any thread may read its last progress.
+ * One version running on this host: its Kafka Streams instance, whose consumers an {@link
+ * EventTimeGate} aligns with the version's other instances through the shared positions, and what
+ * is known of its replay. The checker thread measures it; any thread may read its last progress.
  */
 public final class VersionRuntime {
 
   private final JobVersion version;
   private final JobTopology topology;
   private final EventTimeGate gate;
+  private final SharedPositions.Version shared;
   private final RunningJob running;
   private final ProgressMeter meter;
+  private final Map<Integer, String> steps;
   private volatile @Nullable ReplayProgress progress;
   private @Nullable Instant readySince;
+  private Map<String, Long> publishedLate = Map.of();
 
   private VersionRuntime(
       JobVersion version,
       JobTopology topology,
       EventTimeGate gate,
+      SharedPositions.Version shared,
       RunningJob running,
       ProgressMeter meter) {
     this.version = version;
     this.topology = topology;
     this.gate = gate;
+    this.shared = shared;
     this.running = running;
     this.meter = meter;
+    this.steps = TopologySteps.of(topology);
   }
 
   /**
-   * Starts {@code topology} as {@code version}, replaying {@code plan} with at most {@code skew}.
+   * Starts {@code topology} as {@code version}, aligned with its other instances through {@code
+   * positions}, and measures its replay of {@code plan}.
    */
   public static VersionRuntime start(
-      JobVersion version, JobTopology topology, ReplayPlan plan, JobConfig config, Duration skew) {
+      JobVersion version,
+      JobTopology topology,
+      ReplayPlan plan,
+      JobConfig config,
+      ReplaySettings settings,
+      SharedPositions positions) {
     PacedClientSupplier.requireClassicProtocol(topology.applicationId(), config.overrides());
-    EventTimeGate gate = new EventTimeGate(skew, plan.targets());
+    SharedPositions.Version shared =
+        positions.version(topology.applicationId(), plan.targets().keySet());
+    EventTimeGate gate =
+        new EventTimeGate(
+            RecordTimes.of(topology.job().sources()),
+            shared,
+            settings.maxEventTimeSkew(topology),
+            settings.catchUpLag());
     RunningJob running = RunningJob.start(topology, config, new PacedClientSupplier(gate));
-    return new VersionRuntime(version, topology, gate, running, new ProgressMeter(version, plan));
+    return new VersionRuntime(
+        version, topology, gate, shared, running, new ProgressMeter(version, plan));
   }
 
   /** The version. */
@@ -72,9 +98,37 @@ public final class VersionRuntime {
     return meter;
   }
 
-  /** Records held back by pacing so far. */
-  public long pacedRecords() {
-    return gate.heldTotal();
+  /** How its sources are aligned on this instance now. */
+  public Alignment alignment() {
+    return new Alignment(
+        gate.aligning(),
+        gate.watermark().stream().mapToObj(Instant::ofEpochMilli).findFirst(),
+        gate.maxSkew(),
+        gate.observedDisorder(),
+        gate.heldTotal(),
+        gate.heldNow(),
+        gate.realignments());
+  }
+
+  /**
+   * Publishes the records this instance dropped as late, by step, if they changed, and returns
+   * those of every instance of the version.
+   */
+  public Map<String, Long> lateDroppedByStep() {
+    Map<String, Long> here = new TreeMap<>();
+    running
+        .lateDroppedBySubtopology()
+        .forEach(
+            (subtopology, count) ->
+                here.merge(
+                    steps.getOrDefault(subtopology, "sub-topology " + subtopology),
+                    count,
+                    Long::sum));
+    if (!here.equals(publishedLate)) {
+      shared.publishLate(here);
+      publishedLate = Map.copyOf(here);
+    }
+    return shared.lateByStep();
   }
 
   /** The last measured progress, if any. */

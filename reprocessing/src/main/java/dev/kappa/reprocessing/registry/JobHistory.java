@@ -25,8 +25,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <ul>
  *   <li>a version number is started once, and the first version of a job is active at once;
- *   <li>a swap goes from the active version to another version that has caught up (or is forced)
- *       and is not retired;
+ *   <li>a swap goes from the active version to another version that has caught up without dropping
+ *       a record as late (or is forced) and is not retired;
  *   <li>a rollback goes from the active version back to the version it replaced, if that one is not
  *       retired;
  *   <li>a retired version never runs again, and the active version cannot be retired.
@@ -133,12 +133,13 @@ public final class JobHistory {
               VersionStatus.REPLAYING,
               started.partialHistory(),
               started.swapWhenCaughtUp(),
-              started.replayer()));
+              started.startedBy(),
+              0));
       return new JobHistory(
           job, nextSequence, next, active == null ? started.version() : active, previous);
     } else if (command instanceof CaughtUp caughtUp) {
       next.computeIfPresent(
-          caughtUp.version(), (number, state) -> state.withStatus(VersionStatus.CAUGHT_UP));
+          caughtUp.version(), (number, state) -> state.caughtUp(caughtUp.lateDropped()));
       return new JobHistory(job, nextSequence, next, active, previous);
     } else if (command instanceof Swapped swapped) {
       return new JobHistory(job, nextSequence, next, swapped.to(), swapped.from());
@@ -206,6 +207,13 @@ public final class JobHistory {
           + ": v"
           + swapped.to()
           + " has not caught up. Wait for catch-up (see its replay progress) or force the swap.";
+    }
+    if (state.lateDropped() > 0 && !swapped.forced()) {
+      return String.format(
+          "Cannot swap job '%s' to v%d: v%d dropped %,d records as late while it caught up, so its"
+              + " tables miss them. Replay it again as a new version with a larger grace or a"
+              + " smaller skew (see its replay progress for the disorder seen), or force the swap.",
+          job, swapped.to(), swapped.to(), state.lateDropped());
     }
     return null;
   }

@@ -1,5 +1,6 @@
 package dev.kappa.reprocessing.registry;
 
+import com.fasterxml.jackson.annotation.JsonAlias;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import dev.kappa.reprocessing.JobVersion;
@@ -31,24 +32,27 @@ public sealed interface RegistryCommand {
    * @param partialHistory whether the caller accepted sources whose history no longer reaches back
    *     to the beginning
    * @param swapWhenCaughtUp whether the version becomes active by itself when it has caught up
-   * @param replayer the instance that runs the version until it has caught up (the others start it
-   *     then), so that one consumer paces every source partition of the replay; null for every
-   *     instance at once
+   * @param startedBy the instance that started it (every instance runs it); null if not known
    */
   record Started(
       String job,
       int version,
       boolean partialHistory,
       boolean swapWhenCaughtUp,
-      @Nullable String replayer)
+      @JsonAlias("replayer") @Nullable String startedBy)
       implements RegistryCommand {
     public Started {
       JobVersion.of(job, version);
     }
   }
 
-  /** A version has caught up with its sources and may become active. */
-  record CaughtUp(String job, int version) implements RegistryCommand {
+  /**
+   * A version has caught up with its sources and may become active.
+   *
+   * @param lateDropped the records it dropped as late while it caught up, on every instance: a swap
+   *     to a version that dropped any is refused unless forced
+   */
+  record CaughtUp(String job, int version, long lateDropped) implements RegistryCommand {
     public CaughtUp {
       JobVersion.of(job, version);
     }

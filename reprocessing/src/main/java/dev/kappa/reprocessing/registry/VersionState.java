@@ -11,14 +11,17 @@ import org.jspecify.annotations.Nullable;
  * @param status where it is in its life
  * @param partialHistory whether it was started on sources whose history was incomplete
  * @param swapWhenCaughtUp whether it becomes active by itself when it has caught up
- * @param replayer the instance that runs it alone until it has caught up; null for every instance
+ * @param startedBy the instance that started it; null if not known
+ * @param lateDropped the records it dropped as late, on every instance, while it caught up (0 until
+ *     it has)
  */
 public record VersionState(
     JobVersion version,
     VersionStatus status,
     boolean partialHistory,
     boolean swapWhenCaughtUp,
-    @Nullable String replayer) {
+    @Nullable String startedBy,
+    long lateDropped) {
 
   /** Checks the parts. */
   public VersionState {
@@ -27,6 +30,17 @@ public record VersionState(
   }
 
   VersionState withStatus(VersionStatus next) {
-    return new VersionState(version, next, partialHistory, swapWhenCaughtUp, replayer);
+    return new VersionState(
+        version, next, partialHistory, swapWhenCaughtUp, startedBy, lateDropped);
+  }
+
+  VersionState caughtUp(long lateDroppedWhileCatchingUp) {
+    return new VersionState(
+        version,
+        VersionStatus.CAUGHT_UP,
+        partialHistory,
+        swapWhenCaughtUp,
+        startedBy,
+        lateDroppedWhileCatchingUp);
   }
 }

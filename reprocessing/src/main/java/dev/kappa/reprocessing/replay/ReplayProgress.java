@@ -3,9 +3,12 @@ package dev.kappa.reprocessing.replay;
 import dev.kappa.reprocessing.JobVersion;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * How far a version has replayed its sources, measured from its consumer group's committed offsets
@@ -27,11 +30,12 @@ import java.util.Optional;
  * @param recordsPerSecond the replay rate over the last measurements
  * @param timeLeft the time left to the target at that rate; empty if the rate is zero or the target
  *     is reached
- * @param lateDropped records this instance dropped because they arrived after the grace period of
- *     their window (Kafka Streams' dropped records less the dead letters); more than zero means the
- *     version's results differ from live processing
- * @param pacedRecords records of this instance held back so far to bound the event-time skew across
- *     source partitions
+ * @param lateDropped records the version dropped because they arrived after the grace period of
+ *     their window or join, on every instance (Kafka Streams' dropped records less the dead
+ *     letters); more than zero means its results miss valid records
+ * @param lateDroppedByStep the same by step of the topology: the serving tables and joins of the
+ *     sub-topology whose tasks dropped them
+ * @param alignment how the version's sources are aligned by event time on this instance
  * @param caughtUp whether the registry lists the version as caught up
  */
 public record ReplayProgress(
@@ -44,7 +48,8 @@ public record ReplayProgress(
     double recordsPerSecond,
     Optional<Duration> timeLeft,
     long lateDropped,
-    long pacedRecords,
+    Map<String, Long> lateDroppedByStep,
+    Alignment alignment,
     boolean caughtUp) {
 
   /** Checks the parts. */
@@ -53,6 +58,8 @@ public record ReplayProgress(
     Objects.requireNonNull(at, "at");
     partitions = List.copyOf(partitions);
     Objects.requireNonNull(timeLeft, "timeLeft");
+    lateDroppedByStep = Collections.unmodifiableMap(new TreeMap<>(lateDroppedByStep));
+    Objects.requireNonNull(alignment, "alignment");
   }
 
   /** The replayed fraction of the target, from 0 to 1 (1 for an empty target). */
@@ -65,16 +72,29 @@ public record ReplayProgress(
     return partitions.stream().allMatch(PartitionProgress::reachedTarget);
   }
 
+  private String aligned() {
+    if (!alignment.aligning()) {
+      return "";
+    }
+    return ", aligned by event time"
+        + alignment.watermark().map(watermark -> " at " + watermark).orElse("")
+        + " (skew "
+        + alignment.maxSkew().toSeconds()
+        + " s, disorder seen "
+        + alignment.observedDisorder().toMillis() / 1000.0
+        + " s)";
+  }
+
   @Override
   public String toString() {
     if (reachedTarget() && !caughtUp) {
       return String.format(
           "%s: replayed all %,d records; catching up with what arrived since: lag %,d, %,d dropped"
-              + " as late",
-          version, target, inputLag, lateDropped);
+              + " as late%s",
+          version, target, inputLag, lateDropped, aligned());
     }
     return String.format(
-        "%s: %,d of %,d records (%.1f%%), %,.0f/s, %s, lag %,d, %,d dropped as late%s",
+        "%s: %,d of %,d records (%.1f%%), %,.0f/s, %s, lag %,d, %,d dropped as late%s%s",
         version,
         replayed,
         target,
@@ -83,6 +103,7 @@ public record ReplayProgress(
         timeLeft.map(left -> "about " + Math.max(1, left.toSeconds()) + " s left").orElse("-"),
         inputLag,
         lateDropped,
+        aligned(),
         caughtUp ? ", caught up" : "");
   }
 }

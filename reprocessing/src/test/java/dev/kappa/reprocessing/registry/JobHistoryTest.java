@@ -48,9 +48,24 @@ class JobHistoryTest {
   }
 
   @Test
+  void shouldRefuseToSwapToAVersionThatDroppedRecordsAsLateUnlessForced() {
+    JobHistory history = fold(start(1), start(2), new CaughtUp(JOB, 2, 1_234));
+
+    assertThat(history.version(2).orElseThrow().lateDropped()).isEqualTo(1_234);
+    assertThatThrownBy(() -> history.apply(new Swapped(JOB, 1, 2, false)))
+        .isInstanceOf(CommandRefusedException.class)
+        .hasMessage(
+            "Cannot swap job 'sites' to v2: v2 dropped 1,234 records as late while it caught up,"
+                + " so its tables miss them. Replay it again as a new version with a larger grace"
+                + " or a smaller skew (see its replay progress for the disorder seen), or force the"
+                + " swap.");
+    assertThat(history.apply(new Swapped(JOB, 1, 2, true)).active()).hasValue(2);
+  }
+
+  @Test
   void shouldSwapRollBackAndSwapAgain() {
     JobHistory swapped =
-        fold(start(1), start(2), new CaughtUp(JOB, 2), new Swapped(JOB, 1, 2, false));
+        fold(start(1), start(2), new CaughtUp(JOB, 2, 0), new Swapped(JOB, 1, 2, false));
     assertThat(swapped.active()).hasValue(2);
     assertThat(swapped.previous()).hasValue(1);
 
@@ -62,7 +77,7 @@ class JobHistoryTest {
   @Test
   void shouldRefuseToRetireTheActiveVersionAndToRollBackToARetiredOne() {
     JobHistory swapped =
-        fold(start(1), start(2), new CaughtUp(JOB, 2), new Swapped(JOB, 1, 2, false));
+        fold(start(1), start(2), new CaughtUp(JOB, 2, 0), new Swapped(JOB, 1, 2, false));
 
     assertThatThrownBy(() -> swapped.apply(new Retired(JOB, 2)))
         .isInstanceOf(CommandRefusedException.class)
@@ -93,7 +108,7 @@ class JobHistoryTest {
   @Test
   void shouldRefuseASwapFromAVersionThatIsNoLongerActive() {
     JobHistory history =
-        fold(start(1), start(2), start(3), new CaughtUp(JOB, 2), new CaughtUp(JOB, 3));
+        fold(start(1), start(2), start(3), new CaughtUp(JOB, 2, 0), new CaughtUp(JOB, 3, 0));
     JobHistory swapped = history.apply(new Swapped(JOB, 1, 2, false));
 
     // Written from the same history as the swap to v2, a swap to v3 is stale.

@@ -47,7 +47,7 @@ class RegistryIT {
     try (Registry registry = open(topic, "a")) {
       registry.submit(new Started("sites", 1, false, false, "a"));
       registry.submit(new Started("sites", 2, false, true, "a"));
-      registry.submit(new CaughtUp("sites", 2));
+      registry.submit(new CaughtUp("sites", 2, 0));
       before = registry.submit(new Swapped("sites", 1, 2, false));
       registry.submit(new Started("other", 1, false, false, "a"));
     }

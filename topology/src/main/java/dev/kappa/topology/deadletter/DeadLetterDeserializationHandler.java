@@ -32,7 +32,7 @@ public class DeadLetterDeserializationHandler extends LogAndContinueExceptionHan
   public Response handleError(
       ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
     Response response = super.handleError(context, record, exception);
-    metrics.record(context.topic());
+    metrics.record(context.topic(), context.taskId());
     return response;
   }
 

@@ -6,6 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.LongAdder;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.streams.processor.TaskId;
 
 /**
  * Counts the records one Kafka Streams instance sent to its dead-letter topic, in total and by the
@@ -21,6 +22,7 @@ public final class DeadLetterMetrics {
 
   private final LongAdder total = new LongAdder();
   private final ConcurrentMap<String, LongAdder> bySourceTopic = new ConcurrentHashMap<>();
+  private final ConcurrentMap<Integer, LongAdder> bySubtopology = new ConcurrentHashMap<>();
 
   /** A counter at zero. */
   public DeadLetterMetrics() {}
@@ -45,14 +47,25 @@ public final class DeadLetterMetrics {
     return (DeadLetterMetrics) value;
   }
 
-  void record(String sourceTopic) {
+  void record(String sourceTopic, TaskId task) {
     total.increment();
     bySourceTopic.computeIfAbsent(sourceTopic, topic -> new LongAdder()).increment();
+    bySubtopology.computeIfAbsent(task.subtopology(), id -> new LongAdder()).increment();
   }
 
   /** The number of records sent to the dead-letter topic. */
   public long total() {
     return total.sum();
+  }
+
+  /**
+   * The number of records sent to the dead-letter topic, by the sub-topology whose task sent them
+   * (Kafka Streams counts them among that task's dropped records).
+   */
+  public Map<Integer, Long> bySubtopology() {
+    Map<Integer, Long> counts = new TreeMap<>();
+    bySubtopology.forEach((id, count) -> counts.put(id, count.sum()));
+    return counts;
   }
 
   /** The number of records sent to the dead-letter topic, by the topic they were read from. */

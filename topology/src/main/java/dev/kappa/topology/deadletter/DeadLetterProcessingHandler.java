@@ -31,7 +31,7 @@ public class DeadLetterProcessingHandler extends LogAndContinueProcessingExcepti
   public Response handleError(
       ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
     Response response = super.handleError(context, record, exception);
-    metrics.record(context.topic());
+    metrics.record(context.topic(), context.taskId());
     return response;
   }
 }

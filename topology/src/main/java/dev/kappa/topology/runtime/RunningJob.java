@@ -7,16 +7,20 @@ import dev.kappa.topology.internal.StreamsMetricSums;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.metrics.Gauge;
@@ -32,6 +36,7 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.apache.kafka.streams.processor.StateRestoreListener;
+import org.apache.kafka.streams.processor.TaskId;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,6 +73,8 @@ public final class RunningJob implements AutoCloseable {
   private final CountDownLatch settled = new CountDownLatch(1);
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
   private final Restorations restoring = new Restorations();
+  private final Map<TaskId, Long> droppedSeen = new HashMap<>();
+  private final Map<Integer, Long> droppedBySubtopology = new TreeMap<>();
 
   private RunningJob(
       JobTopology topology, Map<String, Object> streamsConfig, KafkaClientSupplier clients) {
@@ -160,6 +167,19 @@ public final class RunningJob implements AutoCloseable {
     return restoring.partitions();
   }
 
+  /** The store partitions being restored now, with how far each has come. */
+  public Map<TopicPartition, Restoration> restorations() {
+    return restoring.progress();
+  }
+
+  /**
+   * The records this instance has restored from changelogs since it started: after a crash under
+   * exactly-once, its whole state unless transactional state stores keep it.
+   */
+  public long restoredRecords() {
+    return restoring.restored();
+  }
+
   /** The records this instance sent to the dead-letter topic. */
   public DeadLetterMetrics deadLetters() {
     return deadLetters;
@@ -172,6 +192,33 @@ public final class RunningJob implements AutoCloseable {
    */
   public long droppedRecords() {
     return StreamsMetricSums.total(streams.metrics(), "dropped-records-total");
+  }
+
+  /**
+   * Records this instance dropped because they arrived after the grace period of their window or
+   * join, by the sub-topology whose task dropped them: Kafka Streams' {@code dropped-records-total}
+   * of each task, less the records that task sent to the dead-letter topic. Sub-topologies without
+   * a drop are left out. Kafka Streams removes a task's metrics when the task leaves this instance,
+   * so each call adds what the tasks dropped since the last one: call it regularly (the host does,
+   * at every progress check) and the counts keep what tasks that moved away had dropped.
+   */
+  public synchronized Map<Integer, Long> lateDroppedBySubtopology() {
+    for (Metric metric : streams.metrics().values()) {
+      MetricName name = metric.metricName();
+      String task = name.tags().get("task-id");
+      if (name.name().equals("dropped-records-total") && task != null) {
+        TaskId id = TaskId.parse(task);
+        long count = (long) ((Number) metric.metricValue()).doubleValue();
+        Long seen = droppedSeen.put(id, count);
+        // A task that came back starts its metric at zero again.
+        long added = seen == null || count < seen ? count : count - seen;
+        droppedBySubtopology.merge(id.subtopology(), added, Long::sum);
+      }
+    }
+    Map<Integer, Long> late = new TreeMap<>(droppedBySubtopology);
+    deadLetters.bySubtopology().forEach((id, count) -> late.merge(id, -count, Long::sum));
+    late.values().removeIf(count -> count <= 0);
+    return late;
   }
 
   /**
@@ -299,23 +346,49 @@ public final class RunningJob implements AutoCloseable {
     return metrics;
   }
 
-  /** Counts the store partitions being restored, for {@link #restoringPartitions()}. */
+  /**
+   * How far the restoration of one store partition from its changelog has come.
+   *
+   * @param restored records restored so far
+   * @param toRestore records to restore when it started
+   */
+  public record Restoration(long restored, long toRestore) {}
+
+  /**
+   * Follows the store partitions being restored, for {@link #restoringPartitions()} and {@link
+   * #restorations()}, counting records as they are restored (in any Kafka Streams version, and
+   * without the DEBUG metrics level that Kafka Streams' own {@code restore-rate} needs).
+   */
   private static final class Restorations implements StateRestoreListener {
-    private final Set<TopicPartition> partitions = ConcurrentHashMap.newKeySet();
+    private final Map<TopicPartition, Restoration> partitions = new ConcurrentHashMap<>();
+    private final LongAdder restored = new LongAdder();
 
     Set<TopicPartition> partitions() {
-      return Set.copyOf(partitions);
+      return Set.copyOf(partitions.keySet());
+    }
+
+    Map<TopicPartition, Restoration> progress() {
+      return Map.copyOf(partitions);
+    }
+
+    long restored() {
+      return restored.sum();
     }
 
     @Override
     public void onRestoreStart(
         TopicPartition partition, String storeName, long startingOffset, long endingOffset) {
-      partitions.add(partition);
+      partitions.put(partition, new Restoration(0, Math.max(0, endingOffset - startingOffset)));
     }
 
     @Override
     public void onBatchRestored(
-        TopicPartition partition, String storeName, long batchEndOffset, long numRestored) {}
+        TopicPartition partition, String storeName, long batchEndOffset, long numRestored) {
+      restored.add(numRestored);
+      partitions.computeIfPresent(
+          partition,
+          (key, before) -> new Restoration(before.restored() + numRestored, before.toRestore()));
+    }
 
     @Override
     public void onRestoreEnd(TopicPartition partition, String storeName, long totalRestored) {

@@ -1,6 +1,7 @@
 package dev.kappa.reprocessing.replay.internal;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -11,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.function.LongSupplier;
@@ -18,141 +20,133 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Decides when the records of the source partitions of a replay are passed on to Kafka Streams, so
- * that they reach it in about the order in which they were appended to the log, as they did live.
+ * Decides when the records of the source partitions of one Kafka Streams instance of a version are
+ * passed on to Kafka Streams, so that every instance of the version processes its sources within
+ * {@code maxSkew} of one event-time low watermark (see {@link Watermark}): the smallest frontier of
+ * every source partition of the version that is not at its end, on this instance and on the others,
+ * whose frontiers come from a {@link PositionBoard}.
  *
- * <p>The rule: a record of a <em>replaying</em> partition is released when its log timestamp
- * ({@link ConsumerRecord#timestamp()}, create or append time; not the job's event-time extractor)
- * is at most {@code maxSkew} after the smallest <em>next timestamp</em> of the replaying partitions
- * assigned in this process. The next timestamp of a partition is the timestamp of its first held
- * record; for a partition that holds nothing, that of the last record it released (what follows it
- * in the log was appended after it); and it is unknown for a partition from which nothing has been
- * fetched since it was assigned or sought, which therefore holds back every other partition until
- * its first records arrive. Records of one partition are released in offset order and never
- * reordered: a record waits behind the held records of its partition.
+ * <p>The gate <em>aligns</em> while the version is behind: while some source partition, here or
+ * elsewhere, lags by more than {@code lagThreshold} records, or its position is not known. Then it
+ * reads the event time of every fetched record ({@link RecordTimes}) and holds each record until
+ * its time is at most {@code maxSkew} after the low watermark; records of one partition pass in
+ * offset order. Once every partition has caught up and nothing is held, alignment is off: records
+ * pass as they are fetched and no time is read, and the gate only notes the commits. It aligns
+ * again as soon as a partition here lags (checked on every poll), a partition elsewhere lags or is
+ * unknown (checked against the board), or a commit here finds its partition's frontier more than
+ * half the skew ahead of the low watermark (an instance stopped, and its partitions stand still).
  *
- * <p>A partition is replaying while its position is below its replay target, the end offset it had
- * when the version started. Once it reaches the target it is live: it no longer holds back the
- * others, but while another partition here still replays, its new records (appended after the
- * replay started) wait under the same rule, or they would run ahead of that partition's older
- * records. Once no partition here replays, nothing is held; once every partition has reached its
- * target, the gate is {@linkplain #isActive() inactive}. Partitions without a target (repartition
- * topics, changelogs, other topics) are never held, and partitions not assigned to this process do
- * not hold back the others.
+ * <p>The frontier of a partition run here is the event time of its first record not committed yet:
+ * of the records released and not yet committed, else of those held, else of the last one
+ * committed. It is published whenever it, or the committed offset, changes, so that every other
+ * instance holds back behind a partition here until its records are committed, not only passed on:
+ * under exactly-once a crash makes the version process uncommitted records again, after what the
+ * others sent on meanwhile.
  *
  * <pre>{@code
- * EventTimeGate gate = new EventTimeGate(Duration.ofSeconds(1), plan.targets());
+ * EventTimeGate gate = new EventTimeGate(RecordTimes.of(job.sources()), board, Duration.ofSeconds(15), 1_000);
  * RunningJob job = RunningJob.start(topology, config, new PacedClientSupplier(gate));
- * // ... report gate.heldNow(), gate.heldTotal() and gate.heldTime() while gate.isActive()
  * }</pre>
  *
  * <p>One gate is shared by the main consumers of all stream threads of one Kafka Streams instance
- * (see {@link PacedConsumer}), so that the bound holds across its threads; it does not coordinate
- * the instances of a version on other hosts. Thread-safe: every method synchronizes on the gate.
+ * (see {@link PacedConsumer}), and by its producers, which report the commits (see {@link
+ * PacedClientSupplier}). Thread-safe: every method synchronizes on the gate; publishing to the
+ * board never blocks.
  */
 public final class EventTimeGate {
 
-  /** The next timestamp of a partition from which nothing has been fetched yet. */
-  private static final long UNKNOWN = Long.MIN_VALUE;
+  private static final Logger log = LoggerFactory.getLogger(EventTimeGate.class);
 
+  /** The time of a record whose time has not been read. */
+  private static final long NOT_READ = Long.MIN_VALUE + 1;
+
+  /** How often the mode is checked against the whole version. */
+  private static final long MODE_CHECK_NANOS = Duration.ofMillis(50).toNanos();
+
+  private final RecordTimes times;
+  private final PositionBoard board;
   private final Duration maxSkew;
   private final long maxSkewMs;
-  private final Map<TopicPartition, Long> targets;
+  private final long lagThreshold;
   private final LongSupplier nanoTime;
 
-  /**
-   * The replaying partitions assigned in this process; a partition leaves once it reached its
-   * target, which it only does holding nothing.
-   */
+  /** The source partitions assigned to a consumer of this instance. */
   private final Map<TopicPartition, Partition> partitions = new HashMap<>();
 
-  /** Partitions seen at their target, or with none to reach: live from then on. */
-  private final Set<TopicPartition> reached = new HashSet<>();
-
+  private boolean aligning = true;
+  private long modeCheckedAt;
+  private Watermark.Low watermark = new Watermark.Low(Watermark.UNKNOWN, null, Watermark.UNKNOWN);
+  private long alignments;
   private int heldNow;
   private long heldTotal;
   private long heldNanos;
   private long holdingSince;
+  private long maxDisorderMs;
 
   /**
-   * A gate that keeps the partitions of {@code replayTargets} within {@code maxSkew} of each other
-   * until each reaches its target offset.
+   * A gate that aligns the partitions of {@code board}'s version within {@code maxSkew}.
    *
-   * @param maxSkew how far ahead of the slowest replaying partition, in log time, a record may be
-   *     released; zero releases in timestamp order. Keep it well below the grace period of the
-   *     job's windows
-   * @param replayTargets the end offset of each source partition when the version started; a
-   *     partition whose target is 0 has nothing to replay
-   * @throws IllegalArgumentException if {@code maxSkew} or a target is negative
+   * @param times reads the event time of source records
+   * @param board where the other instances' frontiers are read and this one's published
+   * @param maxSkew how far ahead of the low watermark, in event time, a record may be released;
+   *     keep it at most the smallest grace of the job's windows and joins less the disorder of a
+   *     source partition
+   * @param lagThreshold how many records a partition may lag by and still count as caught up
+   * @throws IllegalArgumentException if {@code maxSkew} or {@code lagThreshold} is negative
    */
-  public EventTimeGate(Duration maxSkew, Map<TopicPartition, Long> replayTargets) {
-    this(maxSkew, replayTargets, System::nanoTime);
+  public EventTimeGate(
+      RecordTimes times, PositionBoard board, Duration maxSkew, long lagThreshold) {
+    this(times, board, maxSkew, lagThreshold, System::nanoTime);
   }
 
-  EventTimeGate(Duration maxSkew, Map<TopicPartition, Long> replayTargets, LongSupplier nanoTime) {
+  EventTimeGate(
+      RecordTimes times,
+      PositionBoard board,
+      Duration maxSkew,
+      long lagThreshold,
+      LongSupplier nanoTime) {
+    this.times = Objects.requireNonNull(times, "times");
+    this.board = Objects.requireNonNull(board, "board");
     Objects.requireNonNull(maxSkew, "maxSkew");
-    Objects.requireNonNull(replayTargets, "replayTargets");
     if (maxSkew.isNegative()) {
       throw new IllegalArgumentException("maxSkew must not be negative, was " + maxSkew);
     }
-    replayTargets.forEach(
-        (partition, target) -> {
-          if (target < 0) {
-            throw new IllegalArgumentException(
-                "Replay target of " + partition + " must not be negative, was " + target);
-          }
-          if (target == 0) {
-            reached.add(partition);
-          }
-        });
+    if (lagThreshold < 0) {
+      throw new IllegalArgumentException(
+          "lagThreshold must be 0 or more records, was " + lagThreshold);
+    }
     this.maxSkew = maxSkew;
     this.maxSkewMs = maxSkew.toMillis();
-    this.targets = Map.copyOf(replayTargets);
+    this.lagThreshold = lagThreshold;
     this.nanoTime = nanoTime;
+    this.modeCheckedAt = nanoTime.getAsLong() - MODE_CHECK_NANOS;
   }
 
-  /** The bound on the log-time skew across the replaying partitions. */
+  /** The bound on the event-time skew across the source partitions of the version. */
   public Duration maxSkew() {
     return maxSkew;
   }
 
-  /** The replay target of each source partition, as given. */
-  public Map<TopicPartition, Long> replayTargets() {
-    return targets;
+  /** Whether the gate aligns now: it reads event times and may hold records. */
+  public synchronized boolean aligning() {
+    return aligning;
   }
 
-  /**
-   * Whether the gate may still hold records back: some source partition has not been seen at its
-   * target yet. A partition that is never assigned to this process keeps the gate active, although
-   * nothing is held for it; {@link #replayingPartitions()} tells what is replaying here.
-   */
-  public synchronized boolean isActive() {
-    return reached.size() < targets.size();
+  /** The low watermark at the last release, if one was known and some partition held it. */
+  public synchronized OptionalLong watermark() {
+    long value = watermark.value();
+    return value == Watermark.UNKNOWN || value == Watermark.NONE
+        ? OptionalLong.empty()
+        : OptionalLong.of(value);
   }
 
-  /** The source partitions assigned in this process that have not reached their target yet. */
-  public synchronized Set<TopicPartition> replayingPartitions() {
-    Set<TopicPartition> replaying = new HashSet<>(partitions.keySet());
-    replaying.removeAll(reached);
-    return Set.copyOf(replaying);
-  }
-
-  /**
-   * The replaying partitions whose next timestamp is unknown because nothing has been fetched from
-   * them since they were assigned or sought: while this is not empty, no record of a replaying
-   * partition is released.
-   */
-  public synchronized Set<TopicPartition> waitingFor() {
-    Set<TopicPartition> waiting = new HashSet<>();
-    partitions.forEach(
-        (partition, state) -> {
-          if (state.nextTimestamp() == UNKNOWN && !reached.contains(partition)) {
-            waiting.add(partition);
-          }
-        });
-    return Set.copyOf(waiting);
+  /** How many times alignment was turned on after it had been off. */
+  public synchronized long realignments() {
+    return alignments;
   }
 
   /** The records held back now. */
@@ -177,72 +171,43 @@ public final class EventTimeGate {
     return Duration.ofNanos(total);
   }
 
+  /**
+   * The largest disorder seen inside one source partition while aligning: how far the event time of
+   * a record was behind the latest one fetched before it from the same partition. The windows are
+   * exact if it stays at most the smallest grace less {@link #maxSkew()}.
+   */
+  public synchronized Duration observedDisorder() {
+    return Duration.ofMillis(maxDisorderMs);
+  }
+
   @Override
   public synchronized String toString() {
     return "EventTimeGate[maxSkew="
         + maxSkew
-        + ", replaying="
-        + replayingPartitions()
+        + (aligning ? ", aligning" : ", not aligning")
+        + ", watermark="
+        + watermark.value()
         + ", held="
         + heldNow
-        + ", reached "
-        + reached.size()
-        + " of "
-        + targets.size()
-        + " partitions]";
+        + ", partitions here "
+        + partitions.keySet()
+        + "]";
   }
 
   /**
-   * Whether records of {@code partition} go through the gate: it is replaying; or it has reached
-   * its target while another partition here still replays, so its new records must not run ahead of
-   * that one's; or records are still held for it, which its new records must follow.
-   */
-  synchronized boolean paces(TopicPartition partition) {
-    if (!targets.containsKey(partition)) {
-      return false;
-    }
-    if (!reached.contains(partition)) {
-      return true;
-    }
-    Partition state = partitions.get(partition);
-    return (state != null && !state.held.isEmpty()) || replayingHere();
-  }
-
-  /** Whether a partition assigned here has not reached its target. */
-  private boolean replayingHere() {
-    for (Partition state : partitions.values()) {
-      if (!reached.contains(state.partition)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /**
-   * Once no partition here replays, forgets the partitions that hold nothing: they are live and no
-   * longer paced. Those that still hold records stay until they are released.
-   */
-  private void forgetLiveOnesIfDone() {
-    if (!replayingHere()) {
-      partitions.values().removeIf(state -> state.held.isEmpty());
-    }
-  }
-
-  /**
-   * Registers the replaying partitions among {@code assignedPartitions} as assigned to {@code
-   * owner}, with nothing fetched yet. A partition another owner still had is taken over, and what
-   * that owner held for it is dropped.
+   * Registers the source partitions among {@code assignedPartitions} as assigned to {@code owner},
+   * with nothing fetched yet. A partition another owner still had is taken over, and what that
+   * owner held for it is dropped.
    */
   synchronized void assign(Object owner, Collection<TopicPartition> assignedPartitions) {
     for (TopicPartition partition : assignedPartitions) {
-      if (targets.containsKey(partition)) {
+      if (times.isSource(partition.topic())) {
         Partition previous = partitions.put(partition, new Partition(partition, owner));
         if (previous != null) {
           drop(previous);
         }
       }
     }
-    forgetLiveOnesIfDone();
   }
 
   /** Forgets {@code revokedPartitions} of {@code owner} and drops what was held for them. */
@@ -262,32 +227,49 @@ public final class EventTimeGate {
   }
 
   /**
-   * Drops what is held for {@code partition} because its consumer was sought elsewhere: its next
-   * record will be fetched again, and until it is, the partition's next timestamp is unknown.
+   * Drops what is held and in flight for {@code partition} because its consumer was sought
+   * elsewhere: its records will be fetched again from there.
    */
   synchronized void restart(TopicPartition partition) {
     Partition state = partitions.get(partition);
     if (state != null) {
       drop(state);
-      state.lastReleasedTimestamp = UNKNOWN;
-      state.consumerNext = null;
+      state.inFlight.clear();
+      state.committed = -1;
+      state.lastCommitted = null;
     }
   }
 
   /**
+   * Notes how many records each partition of {@code owner} lags by after a poll of its consumer.
+   */
+  synchronized void lags(Object owner, Map<TopicPartition, Long> lags) {
+    lags.forEach(
+        (partition, lag) -> {
+          Partition state = partitions.get(partition);
+          if (state != null && state.owner == owner) {
+            state.lag = lag;
+            if (!aligning && state.behindBy() > lagThreshold) {
+              startAligning(partition + " lags by " + state.behindBy() + " records");
+            }
+          }
+        });
+  }
+
+  /**
    * Takes what one poll of {@code owner}'s consumer fetched for {@code partition}, if the gate
-   * paces it: its records in offset order (possibly none), and the consumer's next offset after
+   * holds it: its records in offset order (possibly none), and the consumer's next offset after
    * them, which is past the last record when control records follow it.
    *
-   * @return false, having taken nothing, if the gate does not pace {@code partition}: its records
-   *     and next offset are to be passed on unchanged
+   * @return false, having taken nothing, if the records and next offset are to be passed on as they
+   *     are: {@code partition} is not a source, or the gate does not align
    */
   synchronized boolean hold(
       Object owner,
       TopicPartition partition,
       List<ConsumerRecord<byte[], byte[]>> records,
       @Nullable OffsetAndMetadata next) {
-    if (!paces(partition)) {
+    if (!times.isSource(partition.topic())) {
       return false;
     }
     Partition state = partitions.get(partition);
@@ -296,38 +278,80 @@ public final class EventTimeGate {
       state = new Partition(partition, owner);
       partitions.put(partition, state);
     }
-    state.held.addAll(records);
+    if (!aligning && state.held.isEmpty()) {
+      for (ConsumerRecord<byte[], byte[]> record : records) {
+        state.inFlight.addLast(new Held(record, NOT_READ));
+      }
+      publishIfMoved(state);
+      return false;
+    }
+    for (ConsumerRecord<byte[], byte[]> record : records) {
+      long time = times.of(record);
+      if (time != RecordTimes.NO_TIME) {
+        if (state.maxTime != RecordTimes.NO_TIME && time < state.maxTime) {
+          maxDisorderMs = Math.max(maxDisorderMs, state.maxTime - time);
+        }
+        state.maxTime = Math.max(state.maxTime, time);
+      }
+      state.held.addLast(new Held(record, time));
+    }
     state.fetchedSinceRelease += records.size();
     addHeld(records.size());
     if (next != null) {
       state.consumerNext = next;
       state.nextUnreported = true;
     }
+    publishIfMoved(state);
     return true;
   }
 
   /**
-   * Notes the consumer position of a partition from which nothing has been fetched yet: one that
-   * starts at or after its target (an empty partition, or one whose records before the target were
-   * all deleted or are control records) reaches it without a record.
+   * Notes that the offsets {@code committed} were committed (by a transaction under exactly-once,
+   * by the consumer otherwise): the records before them can no longer be processed again, so the
+   * frontier of their partitions moves on and is published.
    */
-  synchronized void positionKnown(TopicPartition partition, long position) {
-    Partition state = partitions.get(partition);
-    if (state != null && state.held.isEmpty() && position >= targets.get(partition)) {
-      reached.add(partition);
-      forgetLiveOnesIfDone();
+  synchronized void committed(Map<TopicPartition, OffsetAndMetadata> committed) {
+    List<Partition> moved = new ArrayList<>();
+    committed.forEach(
+        (partition, offset) -> {
+          Partition state = partitions.get(partition);
+          if (state == null || offset == null) {
+            return;
+          }
+          state.committed = offset.offset();
+          while (!state.inFlight.isEmpty()
+              && state.inFlight.peekFirst().record.offset() < state.committed) {
+            state.lastCommitted = state.inFlight.removeFirst();
+          }
+          publishIfMoved(state);
+          moved.add(state);
+        });
+    if (!aligning && !moved.isEmpty()) {
+      Watermark.Low low = computeWatermark();
+      for (Partition state : moved) {
+        long frontier = frontier(state);
+        long others = low.excluding(state.partition);
+        if (frontier != Watermark.UNKNOWN
+            && !Watermark.releases(frontier, Watermark.limit(others, maxSkewMs / 2))) {
+          startAligning(
+              state.partition
+                  + " is committed up to event time "
+                  + Instant.ofEpochMilli(frontier)
+                  + ", more than half the skew after the other partitions' low watermark "
+                  + (others == Watermark.UNKNOWN ? "(unknown)" : Instant.ofEpochMilli(others)));
+          return;
+        }
+      }
     }
   }
 
-  /** The replaying partitions of {@code owner} from which nothing has been fetched yet. */
-  synchronized Set<TopicPartition> unfetched(Object owner) {
-    Set<TopicPartition> unfetched = new HashSet<>();
+  /** The source partitions of {@code owner}. */
+  synchronized Set<TopicPartition> partitionsOf(Object owner) {
+    Set<TopicPartition> owned = new HashSet<>();
     for (Partition state : owned(owner)) {
-      if (state.nextTimestamp() == UNKNOWN && !reached.contains(state.partition)) {
-        unfetched.add(state.partition);
-      }
+      owned.add(state.partition);
     }
-    return unfetched;
+    return owned;
   }
 
   /** The number of records held for each partition of {@code owner} that holds any. */
@@ -344,7 +368,9 @@ public final class EventTimeGate {
   /** The first record held for {@code partition}: where its consumer really is. */
   synchronized Optional<ConsumerRecord<byte[], byte[]>> firstHeld(TopicPartition partition) {
     Partition state = partitions.get(partition);
-    return state == null ? Optional.empty() : Optional.ofNullable(state.held.peekFirst());
+    return state == null || state.held.isEmpty()
+        ? Optional.empty()
+        : Optional.of(state.held.peekFirst().record);
   }
 
   /**
@@ -352,80 +378,68 @@ public final class EventTimeGate {
    * not wait for new records first.
    */
   synchronized boolean canRelease(Object owner, Set<TopicPartition> paused) {
-    Candidates candidates = candidates(owner, paused);
-    boolean replaying = replayingHere();
-    for (Partition state : candidates.releasable) {
-      ConsumerRecord<byte[], byte[]> head = state.held.getFirst();
-      boolean live =
-          reached.contains(state.partition) || head.offset() >= targets.get(state.partition);
-      if ((live && !replaying) || withinBound(head.timestamp(), candidates.others)) {
+    checkMode();
+    Watermark.Low low = computeWatermark();
+    for (Partition state : owned(owner)) {
+      if (!paused.contains(state.partition)
+          && !state.held.isEmpty()
+          && (!aligning || releases(state, low))) {
         return true;
       }
     }
     return false;
   }
 
+  /** Whether the first held record of {@code state} may pass under {@code low}. */
+  private boolean releases(Partition state, Watermark.Low low) {
+    long limit = Watermark.limit(low.excluding(state.partition), maxSkewMs);
+    return Watermark.releases(state.held.peekFirst().time, limit);
+  }
+
   /**
-   * Releases the held records of {@code owner} that the rule allows, oldest log timestamp first, up
-   * to about {@code maxRecords}. Records of {@code paused} partitions stay held, since Kafka
-   * Streams has no task ready to take them.
+   * Releases the held records of {@code owner} that the watermark allows, oldest event time first,
+   * up to {@code maxRecords}. Records of {@code paused} partitions stay held, since Kafka Streams
+   * has no task ready to take them.
    *
    * @return the released records by partition, in offset order, and for each partition whose
    *     position moved, the offset to commit once these records are processed
    */
   synchronized Released release(Object owner, Set<TopicPartition> paused, int maxRecords) {
+    checkMode();
     List<Partition> owned = owned(owner);
-    Candidates candidates = candidates(owner, paused);
+    Watermark.Low low = computeWatermark();
+    PriorityQueue<Partition> byHead =
+        new PriorityQueue<>(Comparator.comparingLong(state -> state.held.peekFirst().time));
+    for (Partition state : owned) {
+      if (!paused.contains(state.partition) && !state.held.isEmpty()) {
+        byHead.add(state);
+      }
+    }
     Map<TopicPartition, List<ConsumerRecord<byte[], byte[]>>> released = new HashMap<>();
     int count = 0;
-    PriorityQueue<Partition> byHead =
-        new PriorityQueue<>(Comparator.comparingLong(state -> state.held.getFirst().timestamp()));
-    byHead.addAll(candidates.releasable);
-    long others = candidates.others;
-    // Asked again only when a partition reaches its target, not for every record.
-    boolean replaying = replayingHere();
     while (count < maxRecords && !byHead.isEmpty()) {
       Partition state = byHead.poll();
-      ConsumerRecord<byte[], byte[]> head = state.held.getFirst();
-      long target = targets.get(state.partition);
-      if (head.offset() >= target) {
-        // Control records filled the rest of its log up to the target: it is live now.
-        reached.add(state.partition);
-        replaying = replayingHere();
+      if (aligning && !releases(state, low)) {
+        // Too far ahead of the other partitions; another partition's head may still pass.
+        continue;
       }
-      boolean live = reached.contains(state.partition);
-      // A live partition's records were appended after the replay started: while another
-      // partition here still replays, they wait like any other, or they would run ahead of it.
-      // The smallest next timestamp is the smaller of the others' and this head's.
-      if (!(live && !replaying) && !withinBound(head.timestamp(), others)) {
-        // The oldest head of this owner is too far ahead of another partition: so is every head.
-        break;
-      }
-      releaseOne(state, released);
+      Held head = state.held.removeFirst();
+      state.inFlight.addLast(head);
+      released.computeIfAbsent(state.partition, partition -> new ArrayList<>()).add(head.record);
+      addHeld(-1);
       count++;
-      if (!live && head.offset() + 1 >= target) {
-        reached.add(state.partition);
-        live = true;
-        replaying = replayingHere();
-      }
       if (!state.held.isEmpty()) {
         byHead.add(state);
-      } else if (!live) {
-        others = Math.min(others, state.lastReleasedTimestamp);
       }
     }
     Map<TopicPartition, OffsetAndMetadata> nextOffsets = new HashMap<>();
     for (Partition state : owned) {
       settle(state, paused, released.get(state.partition), nextOffsets);
     }
-    forgetLiveOnesIfDone();
     return new Released(released, nextOffsets);
   }
 
-  /**
-   * After a release: the offset to report for {@code state}, the count of records held back, and
-   * whether it reached its target, which takes it out of the gate.
-   */
+  /** After a release: the offset to report for {@code state} and the count of records held back. */
   private void settle(
       Partition state,
       Set<TopicPartition> paused,
@@ -433,49 +447,163 @@ public final class EventTimeGate {
       Map<TopicPartition, OffsetAndMetadata> nextOffsets) {
     heldTotal += Math.min(state.fetchedSinceRelease, state.held.size());
     state.fetchedSinceRelease = 0;
-    TopicPartition partition = state.partition;
-    if (!paused.contains(partition) && (released != null || state.nextUnreported)) {
+    if (!paused.contains(state.partition) && (released != null || state.nextUnreported)) {
       // The consumer's own next offset runs past held records, so it only counts once nothing is
       // held; then it also covers control records after the last record.
       if (state.held.isEmpty() && state.consumerNext != null) {
-        nextOffsets.put(partition, state.consumerNext);
+        nextOffsets.put(state.partition, state.consumerNext);
         state.nextUnreported = false;
       } else if (released != null) {
         ConsumerRecord<byte[], byte[]> last = released.get(released.size() - 1);
         nextOffsets.put(
-            partition, new OffsetAndMetadata(last.offset() + 1, last.leaderEpoch(), ""));
+            state.partition, new OffsetAndMetadata(last.offset() + 1, last.leaderEpoch(), ""));
       }
     }
-    if (state.held.isEmpty()
-        && state.consumerNext != null
-        && state.consumerNext.offset() >= targets.get(partition)) {
-      reached.add(partition);
-    }
-  }
-
-  private Candidates candidates(Object owner, Set<TopicPartition> paused) {
-    List<Partition> releasable = new ArrayList<>();
-    long others = Long.MAX_VALUE;
-    for (Partition state : partitions.values()) {
-      if (state.owner == owner && !paused.contains(state.partition) && !state.held.isEmpty()) {
-        releasable.add(state);
-      } else if (!reached.contains(state.partition) || !state.held.isEmpty()) {
-        // A live partition that holds nothing has no record older than the replay's.
-        others = Math.min(others, state.nextTimestamp());
-      }
-    }
-    return new Candidates(releasable, others);
   }
 
   /**
-   * Whether a record at {@code timestamp}, the oldest held one of its owner, is within the skew of
-   * the smallest next timestamp, {@code others} being that of the partitions its owner cannot move.
+   * Turns alignment on or off against the whole version, at most every 50 ms: on while a partition
+   * lags or is unknown, off once none does and nothing is held.
    */
-  private boolean withinBound(long timestamp, long others) {
-    if (others == UNKNOWN) {
-      return false;
+  private void checkMode() {
+    long now = nanoTime.getAsLong();
+    if (now - modeCheckedAt < MODE_CHECK_NANOS) {
+      return;
     }
-    return timestamp <= others || timestamp - others <= maxSkewMs;
+    modeCheckedAt = now;
+    Optional<String> behind = behind();
+    if (behind.isPresent() && !aligning) {
+      startAligning(behind.get());
+    } else if (behind.isEmpty() && aligning && heldNow == 0) {
+      aligning = false;
+      log.info(
+          "Every source partition of {} has caught up: alignment is off", board.sources().size());
+    }
+  }
+
+  private void startAligning(String why) {
+    aligning = true;
+    alignments++;
+    log.info("Aligning again by event time: {}", why);
+  }
+
+  /** Why the version is behind, if it is: a partition that lags or whose position is unknown. */
+  private Optional<String> behind() {
+    Map<TopicPartition, SharedPositions.Offsets> offsets = board.offsets();
+    for (TopicPartition partition : board.sources()) {
+      Partition state = partitions.get(partition);
+      if (state != null) {
+        if (state.lag < 0) {
+          return Optional.of(partition + " has not been fetched yet");
+        }
+        if (state.behindBy() > lagThreshold) {
+          return Optional.of(partition + " lags by " + state.behindBy() + " records");
+        }
+        continue;
+      }
+      SharedPositions.Offsets known = offsets.get(partition);
+      if (known == null) {
+        return Optional.of("the offsets of " + partition + " are not known yet");
+      }
+      long committed =
+          Math.max(
+              known.committed(),
+              board.published(partition).map(SharedPositions.Published::committed).orElse(-1L));
+      if (known.end() - committed > lagThreshold) {
+        return Optional.of(partition + " lags by " + (known.end() - committed) + " records");
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The low watermark of the version now, from this instance's partitions and the board. */
+  private Watermark.Low computeWatermark() {
+    Map<TopicPartition, Watermark.Position> positions = new HashMap<>();
+    Map<TopicPartition, SharedPositions.Offsets> offsets = board.offsets();
+    for (TopicPartition partition : board.sources()) {
+      Partition state = partitions.get(partition);
+      if (state != null) {
+        positions.put(partition, position(state));
+        continue;
+      }
+      SharedPositions.Offsets known = offsets.get(partition);
+      Optional<SharedPositions.Published> published = board.published(partition);
+      long committed =
+          Math.max(
+              known == null ? -1 : known.committed(),
+              published.map(SharedPositions.Published::committed).orElse(-1L));
+      long frontier = published.map(SharedPositions.Published::frontier).orElse(Watermark.UNKNOWN);
+      positions.put(
+          partition,
+          known == null
+              ? new Watermark.Position(false, frontier)
+              : Watermark.Position.of(committed, known.end(), frontier));
+    }
+    watermark = Watermark.of(positions);
+    return watermark;
+  }
+
+  /** Where a partition run here stands. */
+  private Watermark.Position position(Partition state) {
+    boolean atEnd = state.held.isEmpty() && state.inFlight.isEmpty() && state.lag == 0;
+    return atEnd ? Watermark.Position.AT_END : new Watermark.Position(false, frontier(state));
+  }
+
+  /**
+   * The event time of the first record of a partition run here that is not committed yet: of the
+   * records in flight, else held, else of the last one committed (what follows it was appended
+   * after it), else as last published by whoever ran it before.
+   */
+  private long frontier(Partition state) {
+    for (Held held : state.inFlight) {
+      long time = timeOf(held);
+      if (time != RecordTimes.NO_TIME) {
+        return time;
+      }
+    }
+    for (Held held : state.held) {
+      if (held.time != RecordTimes.NO_TIME) {
+        return held.time;
+      }
+    }
+    if (state.lastCommitted != null) {
+      long time = timeOf(state.lastCommitted);
+      if (time != RecordTimes.NO_TIME) {
+        return time;
+      }
+    }
+    return board
+        .published(state.partition)
+        .map(SharedPositions.Published::frontier)
+        .orElse(Watermark.UNKNOWN);
+  }
+
+  private long timeOf(Held held) {
+    if (held.time == NOT_READ) {
+      held.time = times.of(held.record);
+    }
+    return held.time;
+  }
+
+  /** Publishes the position of a partition run here if it moved since it was last published. */
+  private void publishIfMoved(Partition state) {
+    long committed = state.committed;
+    if (committed < 0) {
+      Held first = !state.inFlight.isEmpty() ? state.inFlight.peekFirst() : state.held.peekFirst();
+      if (first == null) {
+        return;
+      }
+      // Nothing committed since it was assigned: the consumer started at the group's offset.
+      committed = first.record.offset();
+    }
+    long frontier = frontier(state);
+    if (frontier == Watermark.UNKNOWN
+        || (committed == state.publishedCommitted && frontier == state.publishedFrontier)) {
+      return;
+    }
+    state.publishedCommitted = committed;
+    state.publishedFrontier = frontier;
+    board.publish(state.partition, committed, frontier);
   }
 
   private List<Partition> owned(Object owner) {
@@ -486,14 +614,6 @@ public final class EventTimeGate {
       }
     }
     return owned;
-  }
-
-  private void releaseOne(
-      Partition state, Map<TopicPartition, List<ConsumerRecord<byte[], byte[]>>> released) {
-    ConsumerRecord<byte[], byte[]> record = state.held.removeFirst();
-    released.computeIfAbsent(state.partition, partition -> new ArrayList<>()).add(record);
-    state.lastReleasedTimestamp = record.timestamp();
-    addHeld(-1);
   }
 
   private void drop(Partition state) {
@@ -521,33 +641,51 @@ public final class EventTimeGate {
       Map<TopicPartition, List<ConsumerRecord<byte[], byte[]>>> records,
       Map<TopicPartition, OffsetAndMetadata> nextOffsets) {}
 
-  /**
-   * The partitions with records that one owner may release now, and the smallest next timestamp of
-   * every other replaying partition (its other partitions included).
-   */
-  private record Candidates(List<Partition> releasable, long others) {}
+  /** A fetched record with its event time, once read. */
+  private static final class Held {
+    final ConsumerRecord<byte[], byte[]> record;
+    long time;
 
-  /** A source partition assigned here, with the records held for it. */
+    Held(ConsumerRecord<byte[], byte[]> record, long time) {
+      this.record = record;
+      this.time = time;
+    }
+  }
+
+  /** A source partition assigned here, with the records held and in flight for it. */
   private static final class Partition {
     final TopicPartition partition;
     final Object owner;
-    final ArrayDeque<ConsumerRecord<byte[], byte[]>> held = new ArrayDeque<>();
-    long lastReleasedTimestamp = UNKNOWN;
+
+    /** Fetched and not released to Kafka Streams yet, with their times. */
+    final ArrayDeque<Held> held = new ArrayDeque<>();
+
+    /** Released to Kafka Streams and not committed yet. */
+    final ArrayDeque<Held> inFlight = new ArrayDeque<>();
+
+    @Nullable Held lastCommitted;
+    long committed = -1;
+    long lag = -1;
+    long maxTime = RecordTimes.NO_TIME;
 
     /** The consumer's own next offset after the last records it fetched. */
     @Nullable OffsetAndMetadata consumerNext;
 
     boolean nextUnreported;
     int fetchedSinceRelease;
+    long publishedCommitted = -1;
+    long publishedFrontier = Watermark.UNKNOWN;
 
     Partition(TopicPartition partition, Object owner) {
       this.partition = partition;
       this.owner = owner;
     }
 
-    long nextTimestamp() {
-      ConsumerRecord<byte[], byte[]> head = held.peekFirst();
-      return head == null ? lastReleasedTimestamp : head.timestamp();
+    /**
+     * Records of this partition that Kafka Streams has not been given yet: held, and not fetched.
+     */
+    long behindBy() {
+      return Math.max(0, lag) + held.size();
     }
   }
 }

@@ -8,26 +8,28 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.KafkaClientSupplier;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
- * The Kafka clients of one Kafka Streams instance that replays: the main consumer of each stream
- * thread is a {@link PacedConsumer}, and all of them share one {@link EventTimeGate}; the producer,
- * admin, restore and global consumers are the plain Kafka clients, made as Kafka Streams' default
- * supplier makes them.
+ * The Kafka clients of one Kafka Streams instance of a version: the main consumer of each stream
+ * thread is a {@link PacedConsumer}, and all of them share one {@link EventTimeGate}; under
+ * exactly-once each producer reports the offsets its transactions commit to the gate ({@link
+ * CommitReportingProducer}); the admin, restore and global consumers are the plain Kafka clients,
+ * made as Kafka Streams' default supplier makes them.
  *
  * <pre>{@code
- * EventTimeGate gate = new EventTimeGate(Duration.ofSeconds(1), plan.targets());
+ * EventTimeGate gate = new EventTimeGate(RecordTimes.of(job.sources()), board, skew, 1_000);
  * PacedClientSupplier.requireClassicProtocol(topology.applicationId(), config.streamsConfig(topology));
  * RunningJob job = RunningJob.start(topology, config, new PacedClientSupplier(gate));
  * }</pre>
  *
- * <p>Pacing needs the classic group protocol: with {@code group.protocol=streams}, Kafka Streams
- * 4.3 makes its main consumer itself and never asks the supplier for it, so nothing would be paced;
- * {@link #requireClassicProtocol} refuses that configuration.
+ * <p>Alignment needs the classic group protocol: with {@code group.protocol=streams}, Kafka Streams
+ * (4.3 and 4.4) makes its main consumer itself and never asks the supplier for it, so nothing would
+ * be paced; {@link #requireClassicProtocol} refuses that configuration.
  *
  * <p>Use one supplier, with its own gate, per Kafka Streams instance. Thread-safe: Kafka Streams
  * may ask for clients from several threads.
@@ -58,7 +60,7 @@ public final class PacedClientSupplier implements KafkaClientSupplier {
               + "="
               + protocol
               + " Kafka Streams makes its main consumer itself, bypassing the client supplier. Run"
-              + " a replaying version with the classic protocol (the default).");
+              + " a version with the classic protocol (the default).");
     }
   }
 
@@ -74,7 +76,12 @@ public final class PacedClientSupplier implements KafkaClientSupplier {
 
   @Override
   public Producer<byte[], byte[]> getProducer(Map<String, Object> config) {
-    return new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
+    Producer<byte[], byte[]> producer =
+        new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
+    // Under exactly-once the consumed offsets are committed with each transaction.
+    return config.containsKey(ProducerConfig.TRANSACTIONAL_ID_CONFIG)
+        ? new CommitReportingProducer(producer, gate)
+        : producer;
   }
 
   @Override

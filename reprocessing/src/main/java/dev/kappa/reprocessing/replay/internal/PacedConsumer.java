@@ -126,15 +126,14 @@ public final class PacedConsumer implements Consumer<byte[], byte[]> {
   private ConsumerRecords<byte[], byte[]> pollOnce(Duration timeout) {
     // Everything that may throw happens before the delegate hands over records: after that, an
     // exception would lose them, as the delegate has moved past them.
-    learnPositionsOfUnfetchedPartitions();
     pauseFullPartitions();
     Set<TopicPartition> notReleasable = Set.copyOf(pausedByStreams);
     Duration wait = timeout;
     if (gate.canRelease(this, notReleasable)) {
       wait = Duration.ZERO;
-    } else if (gate.isActive() && wait.compareTo(BLOCKED_POLL) > 0) {
-      // What holds this consumer back may be another stream thread's partition, whose progress no
-      // fetch of ours can show: look at the gate again soon rather than at the end of the timeout.
+    } else if (gate.aligning() && wait.compareTo(BLOCKED_POLL) > 0) {
+      // What holds this consumer back may be another partition's commit, here or on another
+      // instance, which no fetch of ours can show: look at the gate again soon.
       wait = BLOCKED_POLL;
     }
     ConsumerRecords<byte[], byte[]> fetched = delegate.poll(wait);
@@ -155,29 +154,23 @@ public final class PacedConsumer implements Consumer<byte[], byte[]> {
         }
       }
     }
-    // Also once every partition has reached its target: records may still be held for some.
+    gate.lags(this, lags());
     EventTimeGate.Released released = gate.release(this, notReleasable, maxPollRecords);
     records.putAll(released.records());
     nextOffsets.putAll(released.nextOffsets());
     return new ConsumerRecords<>(records, nextOffsets);
   }
 
-  /**
-   * A partition that starts at its target has no record to show its next timestamp: its position
-   * tells that it holds nothing back.
-   */
-  private void learnPositionsOfUnfetchedPartitions() {
-    for (TopicPartition partition : gate.unfetched(this)) {
-      if (pausedByStreams.contains(partition)) {
-        // Its task is not ready (restoring, or resetting its offsets): leave the consumer be.
-        continue;
-      }
-      try {
-        gate.positionKnown(partition, delegate.position(partition, Duration.ZERO));
-      } catch (TimeoutException notKnownYet) {
-        // The consumer has not looked up its position yet; the next poll asks again.
+  /** How far each source partition of this consumer is from its end, where the consumer knows. */
+  private Map<TopicPartition, Long> lags() {
+    Map<TopicPartition, Long> lags = new HashMap<>();
+    for (TopicPartition partition : gate.partitionsOf(this)) {
+      OptionalLong lag = delegate.currentLag(partition);
+      if (lag.isPresent()) {
+        lags.put(partition, lag.getAsLong());
       }
     }
+    return lags;
   }
 
   /** Stops fetching partitions that hold too many records, and resumes them once they hold few. */
@@ -382,32 +375,24 @@ public final class PacedConsumer implements Consumer<byte[], byte[]> {
 
   @Override
   public void commitSync() {
-    Map<TopicPartition, OffsetAndMetadata> held = heldPositions();
-    if (held.isEmpty()) {
-      delegate.commitSync();
-    } else {
-      delegate.commitSync(consumedOffsets(held));
-    }
+    commitSync(consumedOffsets());
   }
 
   @Override
   public void commitSync(Duration timeout) {
-    Map<TopicPartition, OffsetAndMetadata> held = heldPositions();
-    if (held.isEmpty()) {
-      delegate.commitSync(timeout);
-    } else {
-      delegate.commitSync(consumedOffsets(held), timeout);
-    }
+    commitSync(consumedOffsets(), timeout);
   }
 
   @Override
   public void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets) {
     delegate.commitSync(offsets);
+    gate.committed(offsets);
   }
 
   @Override
   public void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets, Duration timeout) {
     delegate.commitSync(offsets, timeout);
+    gate.committed(offsets);
   }
 
   @Override
@@ -417,48 +402,41 @@ public final class PacedConsumer implements Consumer<byte[], byte[]> {
 
   @Override
   public void commitAsync(@Nullable OffsetCommitCallback callback) {
-    Map<TopicPartition, OffsetAndMetadata> held = heldPositions();
-    if (held.isEmpty()) {
-      delegate.commitAsync(callback);
-    } else {
-      delegate.commitAsync(consumedOffsets(held), callback);
-    }
+    commitAsync(consumedOffsets(), callback);
   }
 
   @Override
   public void commitAsync(
       Map<TopicPartition, OffsetAndMetadata> offsets, @Nullable OffsetCommitCallback callback) {
-    delegate.commitAsync(offsets, callback);
-  }
-
-  /** Where the partitions with held records really are: at their first held record. */
-  private Map<TopicPartition, OffsetAndMetadata> heldPositions() {
-    Map<TopicPartition, OffsetAndMetadata> positions = new HashMap<>();
-    for (TopicPartition partition : gate.heldRecords(this).keySet()) {
-      gate.firstHeld(partition)
-          .ifPresent(
-              first ->
-                  positions.put(
-                      partition, new OffsetAndMetadata(first.offset(), first.leaderEpoch(), "")));
-    }
-    return positions;
+    delegate.commitAsync(
+        offsets,
+        (committed, error) -> {
+          if (error == null) {
+            gate.committed(committed);
+          }
+          if (callback != null) {
+            callback.onComplete(committed, error);
+          }
+        });
   }
 
   /**
    * What the no-argument commits of the delegate would commit, with the partitions that hold
    * records at their first held record instead of past it.
    */
-  private Map<TopicPartition, OffsetAndMetadata> consumedOffsets(
-      Map<TopicPartition, OffsetAndMetadata> held) {
-    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>(held);
+  private Map<TopicPartition, OffsetAndMetadata> consumedOffsets() {
+    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
     for (TopicPartition partition : delegate.assignment()) {
-      if (!offsets.containsKey(partition)) {
-        try {
-          offsets.put(
-              partition, new OffsetAndMetadata(delegate.position(partition, Duration.ZERO)));
-        } catch (TimeoutException noPositionYet) {
-          // Like the delegate, which commits only the partitions that have a position.
-        }
+      Optional<ConsumerRecord<byte[], byte[]>> held = gate.firstHeld(partition);
+      if (held.isPresent()) {
+        ConsumerRecord<byte[], byte[]> first = held.get();
+        offsets.put(partition, new OffsetAndMetadata(first.offset(), first.leaderEpoch(), ""));
+        continue;
+      }
+      try {
+        offsets.put(partition, new OffsetAndMetadata(delegate.position(partition, Duration.ZERO)));
+      } catch (TimeoutException noPositionYet) {
+        // Like the delegate, which commits only the partitions that have a position.
       }
     }
     return offsets;

@@ -3,7 +3,11 @@ package dev.kappa.reprocessing.replay.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.kappa.serde.Codec;
+import dev.kappa.topology.Source;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,380 +22,274 @@ import org.apache.kafka.common.record.TimestampType;
 import org.junit.jupiter.api.Test;
 
 /**
- * The release rule of the gate, driven as a consumer drives it: records fetched per partition, then
- * released. Log timestamps are in seconds here ({@link #at}), offsets start at 0.
+ * The rules of the gate, driven as a consumer and a producer drive it: records fetched per
+ * partition, lags after a poll, releases, commits; the other instances' partitions are what the
+ * board says of them. Event times are in seconds here ({@link #at}), offsets start at 0, and every
+ * record was appended at the same moment, as in a bulk load: only the event time in the value
+ * orders them.
  */
 class EventTimeGateTest {
 
+  /** A reading with its event time, as a source declares it. */
+  record Reading(String id, Instant time) {}
+
+  private static final Source<String, Reading> READINGS =
+      Source.of("readings", Codec.string(), Codec.json(Reading.class)).withEventTime(Reading::time);
+  private static final RecordTimes TIMES = RecordTimes.of(List.of(READINGS));
   private static final TopicPartition A = new TopicPartition("readings", 0);
   private static final TopicPartition B = new TopicPartition("readings", 1);
   private static final TopicPartition C = new TopicPartition("readings", 2);
   private static final TopicPartition REPARTITION =
       new TopicPartition("job-by-node-repartition", 0);
-  private static final long FAR = 1_000_000;
+  private static final Duration SKEW = Duration.ofSeconds(5);
+  private static final long LAG_THRESHOLD = 10;
+  private static final long APPENDED = 1_790_000_000_000L;
   private static final Object THREAD_1 = new Object();
   private static final Object THREAD_2 = new Object();
 
   private final AtomicLong nanos = new AtomicLong();
 
   @Test
-  void shouldReleaseRecordsOfAllPartitionsInLogTimeOrder() {
-    EventTimeGate gate = gate(Duration.ZERO, Map.of(A, FAR, B, FAR));
+  void shouldReleaseRecordsUpToTheSkewAfterTheLowWatermarkByEventTimeNotAppendTime() {
+    TestBoard board = new TestBoard(A, B);
+    EventTimeGate gate = gate(board);
     gate.assign(THREAD_1, List.of(A, B));
-    fetch(gate, A, 0, 1, 2, 3);
-    fetch(gate, B, 0, 1.5, 2.5);
+    fetch(gate, A, 0, 0, 1, 2, 9, 20);
+    fetch(gate, B, 0, 3, 4, 12);
 
-    // One record per release shows the order: B's next record is unknown once B is drained, so its
-    // last released time (2.5 s) bounds A.
-    List<String> order = new ArrayList<>();
-    for (int i = 0; i < 6; i++) {
-      gate.release(THREAD_1, Set.of(), 1)
-          .records()
-          .forEach((partition, records) -> order.add(describe(records.get(0))));
-    }
+    // A's first record, at 0 s, lets B run to 5 s; B's, at 3 s, lets A run to 8 s.
+    EventTimeGate.Released released = gate.release(THREAD_1, Set.of(), 100);
 
-    assertThat(order).containsExactly("A@1.0", "B@1.5", "A@2.0", "B@2.5");
-    assertThat(gate.heldNow()).isEqualTo(1);
-    assertThat(gate.firstHeld(A)).map(ConsumerRecord::offset).contains(2L);
-    fetch(gate, B, 2, 3.5);
-    assertThat(timesOf(gate.release(THREAD_1, Set.of(), 100), A)).containsExactly(3.0);
+    assertThat(timesOf(released, A)).containsExactly(0.0, 1.0, 2.0);
+    assertThat(timesOf(released, B)).containsExactly(3.0, 4.0);
+    assertThat(gate.firstHeld(A)).map(ConsumerRecord::offset).contains(3L);
+    assertThat(gate.heldNow()).isEqualTo(3);
+    assertThat(gate.watermark()).hasValue(at(0));
   }
 
   @Test
-  void shouldHoldRecordsMoreThanTheSkewAheadOfTheSlowestPartition() {
-    EventTimeGate gate = gate(Duration.ofSeconds(2), Map.of(A, FAR, B, FAR));
+  void shouldMoveTheWatermarkOnlyWhenReleasedRecordsAreCommitted() {
+    TestBoard board = new TestBoard(A, B);
+    EventTimeGate gate = gate(board);
     gate.assign(THREAD_1, List.of(A, B));
-    fetch(gate, A, 0, 0, 5);
-    fetch(gate, B, 0, 1, 9);
+    fetch(gate, A, 0, 0, 1, 9);
+    fetch(gate, B, 0, 3, 9);
+    gate.release(THREAD_1, Set.of(), 100);
 
-    EventTimeGate.Released released = gate.release(THREAD_1, Set.of(), 100);
-
-    // A@5 passes once B has moved to 9 and A's own 5 is the smallest next time; B@9 is more than
-    // 2 s after A's last released record (5 s), whose successor is not known yet.
-    assertThat(timesOf(released, A)).containsExactly(0.0, 5.0);
-    assertThat(timesOf(released, B)).containsExactly(1.0);
-    assertThat(gate.heldNow()).isEqualTo(1);
-    assertThat(gate.firstHeld(B)).map(EventTimeGateTest::seconds).contains(9.0);
+    // Released but not committed, A@0 still holds B to 5 s (a crash would process it again), and
+    // B@3 holds A to 8 s.
     assertThat(gate.canRelease(THREAD_1, Set.of())).isFalse();
-    fetch(gate, A, 2, 7);
-    assertThat(gate.canRelease(THREAD_1, Set.of())).isTrue();
-    assertThat(timesOf(gate.release(THREAD_1, Set.of(), 100), B)).containsExactly(9.0);
+    assertThat(board.publishedFrontier(A)).isEqualTo(at(0));
+
+    gate.committed(Map.of(A, new OffsetAndMetadata(2), B, new OffsetAndMetadata(1)));
+
+    // A's first uncommitted record is A@9, B's is B@9: both may run to 14 s.
+    assertThat(board.publishedFrontier(A)).isEqualTo(at(9));
+    assertThat(board.publishedFrontier(B)).isEqualTo(at(9));
+    EventTimeGate.Released next = gate.release(THREAD_1, Set.of(), 100);
+    assertThat(timesOf(next, A)).containsExactly(9.0);
+    assertThat(timesOf(next, B)).containsExactly(9.0);
   }
 
   @Test
-  void shouldKeepTheOffsetOrderOfAPartitionWhateverTheTimestamps() {
-    EventTimeGate gate = gate(Duration.ZERO, Map.of(A, FAR, B, FAR));
-    gate.assign(THREAD_1, List.of(A, B));
-    // A's second record is older than its first and than B's: it still waits behind A@5.
-    fetch(gate, A, 0, 5, 0.5);
-    fetch(gate, B, 0, 1, 6);
-
-    EventTimeGate.Released first = gate.release(THREAD_1, Set.of(), 100);
-    assertThat(timesOf(first, A)).containsExactly(5.0, 0.5);
-    assertThat(offsetsOf(first, A)).containsExactly(0L, 1L);
-    assertThat(timesOf(first, B)).containsExactly(1.0);
-    assertThat(gate.firstHeld(B)).map(ConsumerRecord::offset).contains(1L);
-  }
-
-  @Test
-  void shouldHoldEveryPartitionWhileAnAssignedPartitionHasFetchedNothing() {
-    EventTimeGate gate = gate(Duration.ofSeconds(1), Map.of(A, FAR, B, FAR));
-    gate.assign(THREAD_1, List.of(A, B));
-    fetch(gate, B, 0, 1, 2);
-
-    assertThat(gate.release(THREAD_1, Set.of(), 100).records()).isEmpty();
-    assertThat(gate.waitingFor()).containsExactly(A);
-    assertThat(gate.canRelease(THREAD_1, Set.of())).isFalse();
-
-    fetch(gate, A, 0, 1.5);
-    EventTimeGate.Released released = gate.release(THREAD_1, Set.of(), 100);
-    assertThat(timesOf(released, B)).containsExactly(1.0, 2.0);
-    assertThat(timesOf(released, A)).containsExactly(1.5);
-    assertThat(gate.waitingFor()).isEmpty();
-  }
-
-  @Test
-  void shouldNotWaitForPartitionsAssignedElsewhere() {
-    EventTimeGate gate = gate(Duration.ZERO, Map.of(A, FAR, B, FAR));
-    gate.assign(THREAD_1, List.of(B));
-    fetch(gate, B, 0, 1, 2);
-
-    assertThat(timesOf(gate.release(THREAD_1, Set.of(), 100), B)).containsExactly(1.0, 2.0);
-    assertThat(gate.replayingPartitions()).containsExactly(B);
-    assertThat(gate.isActive()).isTrue();
-  }
-
-  @Test
-  void shouldKeepALivePartitionBehindThePartitionsStillReplaying() {
-    EventTimeGate gate = gate(Duration.ZERO, Map.of(A, 2L, B, 3L));
-    gate.assign(THREAD_1, List.of(A, B));
-    // A@70 was appended after the replay started.
-    fetch(gate, A, 0, 1, 2, 70);
-    fetch(gate, B, 0, 50, 60);
-
-    EventTimeGate.Released first = gate.release(THREAD_1, Set.of(), 100);
-
-    // A reached its target with A@2. Its live A@70 must not run ahead of B, which still replays.
-    assertThat(timesOf(first, A)).containsExactly(1.0, 2.0);
-    assertThat(timesOf(first, B)).containsExactly(50.0, 60.0);
-    assertThat(gate.replayingPartitions()).containsExactly(B);
-    assertThat(gate.paces(A)).isTrue();
-    assertThat(gate.firstHeld(A)).map(ConsumerRecord::offset).contains(2L);
-
-    fetch(gate, B, 2, 80);
-    EventTimeGate.Released second = gate.release(THREAD_1, Set.of(), 100);
-
-    assertThat(timesOf(second, A)).containsExactly(70.0);
-    assertThat(timesOf(second, B)).containsExactly(80.0);
-    // Both reached their targets: nothing is paced any more, here or after a new assignment.
-    assertThat(gate.isActive()).isFalse();
-    assertThat(gate.paces(A)).isFalse();
-    assertThat(gate.hold(THREAD_1, A, List.of(record(A, 3, 90)), next(4))).isFalse();
-    gate.revoke(THREAD_1, List.of(A));
-    gate.assign(THREAD_2, List.of(A));
-    assertThat(gate.paces(A)).isFalse();
-    assertThat(gate.waitingFor()).isEmpty();
-  }
-
-  @Test
-  void shouldTreatTheFirstRecordPastTheTargetAsLiveButBehindTheReplay() {
-    // Offsets 3 and 4 were control records (a committed transaction): the next record is at 5.
-    EventTimeGate gate = gate(Duration.ZERO, Map.of(A, 4L, B, FAR));
-    gate.assign(THREAD_1, List.of(A, B));
-    gate.hold(THREAD_1, A, List.of(record(A, 5, 90), record(A, 6, 95)), next(7));
-    fetch(gate, B, 0, 1);
-
-    EventTimeGate.Released released = gate.release(THREAD_1, Set.of(), 100);
-
-    assertThat(offsetsOf(released, A)).isEmpty();
-    assertThat(timesOf(released, B)).containsExactly(1.0);
-    assertThat(gate.replayingPartitions()).containsExactly(B);
-    assertThat(gate.waitingFor()).isEmpty();
-    fetch(gate, B, 1, 92);
-    assertThat(offsetsOf(gate.release(THREAD_1, Set.of(), 100), A)).containsExactly(5L);
-  }
-
-  @Test
-  void shouldReachTheTargetWhenControlRecordsEndThePartition() {
-    EventTimeGate gate = gate(Duration.ZERO, Map.of(A, 6L));
+  void shouldHoldBackBehindThePublishedFrontierOfAPartitionOfAnotherInstance() {
+    TestBoard board = new TestBoard(A, B);
+    board.offsets.put(B, new SharedPositions.Offsets(0, 100));
+    board.published.put(B, new SharedPositions.Published(0, at(10)));
+    EventTimeGate gate = gate(board);
     gate.assign(THREAD_1, List.of(A));
-    // Records 0 to 4, then the commit marker at 5: the consumer's next offset is 6.
-    gate.hold(THREAD_1, A, List.of(record(A, 0, 1), record(A, 1, 2), record(A, 4, 3)), next(6));
+    fetch(gate, A, 0, 11, 14, 16, 30);
 
-    EventTimeGate.Released released = gate.release(THREAD_1, Set.of(), 100);
+    assertThat(timesOf(gate.release(THREAD_1, Set.of(), 100), A)).containsExactly(11.0, 14.0);
 
-    assertThat(offsetsOf(released, A)).containsExactly(0L, 1L, 4L);
-    assertThat(released.nextOffsets()).containsEntry(A, next(6));
-    assertThat(gate.isActive()).isFalse();
-    assertThat(gate.paces(A)).isFalse();
+    // The other instance commits B up to a record at 25 s: A may run to 30 s.
+    board.published.put(B, new SharedPositions.Published(40, at(25)));
+    assertThat(timesOf(gate.release(THREAD_1, Set.of(), 100), A)).containsExactly(16.0, 30.0);
   }
 
   @Test
-  void shouldReportNextOffsetsOnlyUpToReleasedRecords() {
-    EventTimeGate gate = gate(Duration.ZERO, Map.of(A, FAR, B, FAR));
+  void shouldHoldEverythingWhileAPartitionThatIsNotAtItsEndHasNoKnownFrontier() {
+    TestBoard board = new TestBoard(A, B);
+    board.offsets.put(B, new SharedPositions.Offsets(0, 100));
+    EventTimeGate gate = gate(board);
+    gate.assign(THREAD_1, List.of(A));
+    fetch(gate, A, 0, 1, 2);
+
+    // Nobody has published B yet (its instance has not fetched it, or is down): hold, never drop.
+    assertThat(gate.release(THREAD_1, Set.of(), 100).records()).isEmpty();
+    assertThat(gate.canRelease(THREAD_1, Set.of())).isFalse();
+
+    board.published.put(B, new SharedPositions.Published(0, at(0)));
+    assertThat(timesOf(gate.release(THREAD_1, Set.of(), 100), A)).containsExactly(1.0, 2.0);
+  }
+
+  @Test
+  void shouldNotBeHeldBackByEmptyOrIdlePartitions() {
+    TestBoard board = new TestBoard(A, B, C);
+    // B is empty; C, here, has nothing to fetch: both are at their end.
+    board.offsets.put(B, new SharedPositions.Offsets(0, 0));
+    EventTimeGate gate = gate(board);
+    gate.assign(THREAD_1, List.of(A, C));
+    fetch(gate, A, 0, 1, 100);
+    gate.lags(THREAD_1, Map.of(A, 0L, C, 0L));
+
+    assertThat(timesOf(gate.release(THREAD_1, Set.of(), 100), A)).containsExactly(1.0, 100.0);
+
+    // An idle partition that gets a record again holds the others from its first one on.
+    board.offsets.put(B, new SharedPositions.Offsets(0, 1));
+    board.published.put(B, new SharedPositions.Published(0, at(50)));
+    fetch(gate, A, 2, 101);
+    gate.committed(Map.of(A, new OffsetAndMetadata(2)));
+    assertThat(gate.release(THREAD_1, Set.of(), 100).records()).isEmpty();
+  }
+
+  @Test
+  void shouldKeepTheOffsetOrderOfAPartitionWhateverTheEventTimes() {
+    TestBoard board = new TestBoard(A, B);
+    EventTimeGate gate = gate(board);
     gate.assign(THREAD_1, List.of(A, B));
-    gate.hold(THREAD_1, A, List.of(record(A, 0, 1), record(A, 1, 5)), next(2));
-    gate.hold(THREAD_1, B, List.of(record(B, 0, 2)), next(3));
+    // A's second record is older than its first: it still waits behind A@7, which is held.
+    fetch(gate, A, 0, 7, 0.5);
+    fetch(gate, B, 0, 1, 2);
 
     EventTimeGate.Released released = gate.release(THREAD_1, Set.of(), 100);
 
-    // A@5 is held: A may commit 1 (after A@1), not the consumer's 2. B released everything, so the
-    // consumer's own next offset, past a control record at 1, is the one to commit.
-    assertThat(released.nextOffsets())
-        .containsExactlyInAnyOrderEntriesOf(
-            Map.of(A, new OffsetAndMetadata(1, Optional.of(7), ""), B, next(3)));
+    assertThat(timesOf(released, A)).isEmpty();
+    assertThat(timesOf(released, B)).containsExactly(1.0, 2.0);
+    assertThat(gate.firstHeld(A)).map(ConsumerRecord::offset).contains(0L);
+    assertThat(gate.observedDisorder()).isEqualTo(Duration.ofMillis(6_500));
   }
 
   @Test
-  void shouldReportTheNextOffsetOfAFetchOfControlRecordsOnly() {
-    EventTimeGate gate = gate(Duration.ZERO, Map.of(A, FAR));
+  void shouldPassRecordsWithoutAReadableTimeAtOnce() {
+    TestBoard board = new TestBoard(A, B);
+    board.offsets.put(B, new SharedPositions.Offsets(0, 100));
+    EventTimeGate gate = gate(board);
+    gate.assign(THREAD_1, List.of(A));
+    List<ConsumerRecord<byte[], byte[]>> records =
+        List.of(
+            record(A, 0, "not json".getBytes(StandardCharsets.UTF_8)),
+            record(A, 1, null),
+            reading(A, 2, 3));
+    gate.hold(THREAD_1, A, records, next(3));
+
+    // The watermark is unknown (B), yet what the job will dead-letter does not wait for it.
+    EventTimeGate.Released released = gate.release(THREAD_1, Set.of(), 100);
+    assertThat(offsetsOf(released, A)).containsExactly(0L, 1L);
+    assertThat(gate.firstHeld(A)).map(ConsumerRecord::offset).contains(2L);
+  }
+
+  @Test
+  void shouldStopAligningOnceEveryPartitionHasCaughtUpAndAlignAgainWhenOneLags() {
+    TestBoard board = new TestBoard(A, B);
+    board.offsets.put(B, new SharedPositions.Offsets(90, 95));
+    board.published.put(B, new SharedPositions.Published(90, at(0)));
+    EventTimeGate gate = gate(board);
     gate.assign(THREAD_1, List.of(A));
     fetch(gate, A, 0, 1);
+    gate.lags(THREAD_1, Map.of(A, 3L));
     gate.release(THREAD_1, Set.of(), 100);
-
-    gate.hold(THREAD_1, A, List.of(), next(3));
-
-    assertThat(gate.release(THREAD_1, Set.of(), 100).nextOffsets()).containsEntry(A, next(3));
-    assertThat(gate.release(THREAD_1, Set.of(), 100).nextOffsets()).isEmpty();
-  }
-
-  @Test
-  void shouldTreatAPartitionWithNothingToReplayAsLive() {
-    EventTimeGate gate = gate(Duration.ZERO, Map.of(A, 0L, B, 10L, C, FAR));
-    gate.assign(THREAD_1, List.of(A, B, C));
-
-    // A is empty; B starts at its target, as its consumer's position shows. Both are live, but
-    // records appended to them now wait behind C's replay.
-    assertThat(gate.paces(A)).isTrue();
-    assertThat(gate.unfetched(THREAD_1)).containsExactlyInAnyOrder(B, C);
-    gate.positionKnown(B, 10);
-    gate.positionKnown(C, 0);
-    fetch(gate, C, 0, 1, 2);
-
-    assertThat(timesOf(gate.release(THREAD_1, Set.of(), 100), C)).containsExactly(1.0, 2.0);
-    assertThat(gate.replayingPartitions()).containsExactly(C);
-    assertThat(new EventTimeGate(Duration.ZERO, Map.of(A, 0L)).isActive()).isFalse();
-    assertThat(new EventTimeGate(Duration.ZERO, Map.of()).isActive()).isFalse();
-  }
-
-  @Test
-  void shouldNeverPaceOtherTopics() {
-    EventTimeGate gate = gate(Duration.ZERO, Map.of(A, FAR));
-    gate.assign(THREAD_1, List.of(A, REPARTITION));
-
-    assertThat(gate.paces(REPARTITION)).isFalse();
-    assertThat(gate.replayingPartitions()).containsExactly(A);
-    assertThat(gate.hold(THREAD_1, REPARTITION, List.of(record(REPARTITION, 0, 1)), next(1)))
-        .isFalse();
-    assertThat(gate.heldNow()).isZero();
-  }
-
-  @Test
-  void shouldDropHeldRecordsWhenAPartitionIsSought() {
-    EventTimeGate gate = gate(Duration.ZERO, Map.of(A, FAR, B, FAR));
-    gate.assign(THREAD_1, List.of(A, B));
-    fetch(gate, A, 0, 1, 2, 3);
-    fetch(gate, B, 0, 10);
+    nanos.addAndGet(Duration.ofMillis(60).toNanos());
     gate.release(THREAD_1, Set.of(), 100);
-    assertThat(gate.firstHeld(B)).map(ConsumerRecord::offset).contains(0L);
+    assertThat(gate.aligning()).isFalse();
 
-    gate.restart(B);
+    // Caught up: records pass as they are fetched, whatever their time.
+    assertThat(gate.hold(THREAD_1, A, List.of(reading(A, 1, 500)), next(2))).isFalse();
 
-    assertThat(gate.firstHeld(B)).isEmpty();
-    assertThat(gate.heldNow()).isZero();
-    // What B fetches next is unknown again, so A waits for it.
-    assertThat(gate.waitingFor()).containsExactly(B);
-    fetch(gate, A, 3, 4);
-    assertThat(gate.release(THREAD_1, Set.of(), 100).records()).isEmpty();
+    gate.lags(THREAD_1, Map.of(A, LAG_THRESHOLD + 1));
+    assertThat(gate.aligning()).isTrue();
+    assertThat(gate.realignments()).isEqualTo(1);
+    assertThat(gate.hold(THREAD_1, A, List.of(reading(A, 2, 501)), next(3))).isTrue();
   }
 
   @Test
-  void shouldDropHeldRecordsAndStopWaitingForRevokedPartitions() {
-    EventTimeGate gate = gate(Duration.ZERO, Map.of(A, FAR, B, FAR));
-    gate.assign(THREAD_1, List.of(A, B));
-    fetch(gate, A, 0, 5, 6);
-    fetch(gate, B, 0, 1);
+  void shouldAlignAgainWhenACommitFindsItsPartitionHalfTheSkewAheadOfAStalledOne() {
+    TestBoard board = new TestBoard(A, B);
+    // B's instance died after committing a record at 10 s; B does not lag enough to be noticed.
+    board.offsets.put(B, new SharedPositions.Offsets(90, 95));
+    board.published.put(B, new SharedPositions.Published(90, at(10)));
+    EventTimeGate gate = gate(board);
+    gate.assign(THREAD_1, List.of(A));
+    gate.lags(THREAD_1, Map.of(A, 0L));
+    nanos.addAndGet(Duration.ofMillis(60).toNanos());
     gate.release(THREAD_1, Set.of(), 100);
+    assertThat(gate.aligning()).isFalse();
+    gate.hold(
+        THREAD_1, A, List.of(reading(A, 0, 11), reading(A, 1, 12), reading(A, 2, 14)), next(3));
 
-    gate.revoke(THREAD_1, List.of(A));
+    gate.committed(Map.of(A, new OffsetAndMetadata(1)));
+    assertThat(gate.aligning()).isFalse();
+    gate.committed(Map.of(A, new OffsetAndMetadata(3)));
 
-    assertThat(gate.firstHeld(A)).isEmpty();
-    assertThat(gate.heldNow()).isZero();
-    assertThat(gate.replayingPartitions()).containsExactly(B);
-    fetch(gate, B, 1, 9);
-    assertThat(timesOf(gate.release(THREAD_1, Set.of(), 100), B)).containsExactly(9.0);
+    // A is committed up to 14 s, more than 2.5 s (half the skew) after B's 10 s.
+    assertThat(gate.aligning()).isTrue();
+    fetch(gate, A, 3, 15, 16);
+    assertThat(timesOf(gate.release(THREAD_1, Set.of(), 100), A)).containsExactly(15.0);
   }
 
   @Test
-  void shouldDropWhatAThreadHeldWhenItClosesOrAnotherTakesItsPartitionOver() {
-    EventTimeGate gate = gate(Duration.ZERO, Map.of(A, FAR, B, FAR));
-    gate.assign(THREAD_1, List.of(A, B));
-    fetch(gate, A, 0, 5);
-    fetch(gate, B, 0, 6);
-    gate.release(THREAD_1, Set.of(), 100);
-    assertThat(gate.heldNow()).isEqualTo(1);
-
-    gate.assign(THREAD_2, List.of(B));
-    assertThat(gate.heldNow()).isZero();
-    gate.revoke(THREAD_1, List.of(B)); // late revocation of the old owner: B stays with thread 2
-    assertThat(gate.replayingPartitions()).containsExactlyInAnyOrder(A, B);
-
-    gate.revokeAll(THREAD_1);
-    assertThat(gate.replayingPartitions()).containsExactly(B);
-  }
-
-  @Test
-  void shouldBoundTheSkewAcrossThreadsSharingTheGate() {
-    EventTimeGate gate = gate(Duration.ofSeconds(1), Map.of(A, FAR, B, FAR));
+  void shouldShareTheWatermarkBetweenTheStreamThreadsOfAnInstance() {
+    TestBoard board = new TestBoard(A, B);
+    EventTimeGate gate = gate(board);
     gate.assign(THREAD_1, List.of(A));
     gate.assign(THREAD_2, List.of(B));
-    fetch(gate, A, 0, 1, 2, 3, 4);
+    fetchFor(THREAD_1, gate, A, 0, 20, 21);
+    fetchFor(THREAD_2, gate, B, 0, 2, 30);
 
-    // Thread 2 has fetched nothing for B yet: thread 1 waits.
     assertThat(gate.release(THREAD_1, Set.of(), 100).records()).isEmpty();
-    fetchFor(THREAD_2, gate, B, 0, 2.5);
-    assertThat(timesOf(gate.release(THREAD_1, Set.of(), 100), A)).containsExactly(1.0, 2.0, 3.0);
-    // Thread 1 cannot release B's records; thread 2 can.
-    assertThat(gate.release(THREAD_1, Set.of(), 100).records()).isEmpty();
-    assertThat(timesOf(gate.release(THREAD_2, Set.of(), 100), B)).containsExactly(2.5);
+    assertThat(timesOf(gate.release(THREAD_2, Set.of(), 100), B)).containsExactly(2.0);
+    assertThat(gate.partitionsOf(THREAD_2)).containsExactly(B);
   }
 
   @Test
-  void shouldKeepRecordsOfPausedPartitionsHeldButCountTheirTime() {
-    EventTimeGate gate = gate(Duration.ZERO, Map.of(A, FAR, B, FAR));
+  void shouldPassOtherTopicsAndKeepPausedPartitionsHeld() {
+    TestBoard board = new TestBoard(A, B);
+    EventTimeGate gate = gate(board);
     gate.assign(THREAD_1, List.of(A, B));
-    fetch(gate, A, 0, 1, 3);
+    assertThat(gate.hold(THREAD_1, REPARTITION, List.of(), next(0))).isFalse();
+    fetch(gate, A, 0, 1);
     fetch(gate, B, 0, 2);
 
     EventTimeGate.Released released = gate.release(THREAD_1, Set.of(A), 100);
 
-    // A's task cannot take records; its first held record (1 s) still bounds B.
-    assertThat(released.records()).isEmpty();
-    assertThat(released.nextOffsets()).isEmpty();
-    EventTimeGate.Released resumed = gate.release(THREAD_1, Set.of(), 100);
-    assertThat(timesOf(resumed, A)).containsExactly(1.0);
-    assertThat(timesOf(resumed, B)).containsExactly(2.0);
+    assertThat(timesOf(released, A)).isEmpty();
+    assertThat(timesOf(released, B)).containsExactly(2.0);
+    assertThat(released.nextOffsets()).containsOnlyKeys(B);
   }
 
   @Test
-  void shouldReleaseTheOldestRecordsFirstWhenAPollIsFull() {
-    EventTimeGate gate = gate(Duration.ofSeconds(100), Map.of(A, FAR, B, FAR));
+  void shouldDropWhatARevokedPartitionHeldAndLetItsNewOwnerTakeItOver() {
+    TestBoard board = new TestBoard(A, B);
+    EventTimeGate gate = gate(board);
     gate.assign(THREAD_1, List.of(A, B));
-    fetch(gate, A, 0, 1, 3, 5, 7);
-    fetch(gate, B, 0, 2, 4, 6, 8);
+    fetch(gate, A, 0, 1, 2);
+    fetch(gate, B, 0, 20);
 
-    EventTimeGate.Released released = gate.release(THREAD_1, Set.of(), 5);
+    gate.revoke(THREAD_1, List.of(B));
 
-    assertThat(timesOf(released, A)).containsExactly(1.0, 3.0, 5.0);
-    assertThat(timesOf(released, B)).containsExactly(2.0, 4.0);
-    assertThat(gate.heldNow()).isEqualTo(3);
+    assertThat(gate.firstHeld(B)).isEmpty();
+    // B is no longer here: its published frontier (20 s) holds A no more than it did.
+    assertThat(board.publishedFrontier(B)).isEqualTo(at(20));
+    gate.assign(THREAD_2, List.of(B));
+    assertThat(gate.heldRecords(THREAD_1)).containsOnlyKeys(A);
   }
 
   @Test
-  void shouldCountRecordsAndTimeHeldBack() {
-    EventTimeGate gate = gate(Duration.ZERO, Map.of(A, FAR, B, FAR));
-    gate.assign(THREAD_1, List.of(A, B));
-    fetch(gate, A, 0, 1, 2, 3);
-    gate.release(THREAD_1, Set.of(), 100);
-    assertThat(gate.heldTotal()).isEqualTo(3);
-    nanos.addAndGet(Duration.ofMillis(250).toNanos());
-    assertThat(gate.heldTime()).isEqualTo(Duration.ofMillis(250));
-
-    fetch(gate, B, 0, 5);
-    gate.release(THREAD_1, Set.of(), 100);
-    // A's three records were counted when first held; B@5 is new and held.
-    assertThat(gate.heldTotal()).isEqualTo(4);
-    assertThat(gate.heldNow()).isEqualTo(1);
-    fetch(gate, A, 3, 6);
-    gate.release(THREAD_1, Set.of(), 100);
-    nanos.addAndGet(Duration.ofMillis(100).toNanos());
-
-    assertThat(gate.heldNow()).isEqualTo(1);
-    assertThat(gate.heldTotal()).isEqualTo(5);
-    gate.revokeAll(THREAD_1);
-    nanos.addAndGet(Duration.ofSeconds(1).toNanos());
-    assertThat(gate.heldTime()).isEqualTo(Duration.ofMillis(350));
-  }
-
-  @Test
-  void shouldRejectANegativeSkew() {
-    assertThatThrownBy(() -> new EventTimeGate(Duration.ofMillis(-1), Map.of(A, 1L)))
+  void shouldRejectANegativeSkewOrLagThreshold() {
+    TestBoard board = new TestBoard(A);
+    assertThatThrownBy(() -> new EventTimeGate(TIMES, board, Duration.ofMillis(-1), 0))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("maxSkew must not be negative, was PT-0.001S");
-  }
-
-  @Test
-  void shouldRejectANegativeTarget() {
-    assertThatThrownBy(() -> new EventTimeGate(Duration.ZERO, Map.of(B, -1L)))
+    assertThatThrownBy(() -> new EventTimeGate(TIMES, board, SKEW, -1))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("Replay target of readings-1 must not be negative, was -1");
+        .hasMessage("lagThreshold must be 0 or more records, was -1");
   }
 
-  private EventTimeGate gate(Duration skew, Map<TopicPartition, Long> targets) {
-    return new EventTimeGate(skew, targets, nanos::get);
+  private EventTimeGate gate(TestBoard board) {
+    return new EventTimeGate(TIMES, board, SKEW, LAG_THRESHOLD, nanos::get);
   }
 
-  /** Fetches records of {@code partition} for thread 1, from {@code offset} on, at these times. */
+  /** Fetches readings of {@code partition} for thread 1, from {@code offset} on, at these times. */
   private static void fetch(
       EventTimeGate gate, TopicPartition partition, long offset, double... seconds) {
     fetchFor(THREAD_1, gate, partition, offset, seconds);
@@ -401,34 +299,46 @@ class EventTimeGateTest {
       Object owner, EventTimeGate gate, TopicPartition partition, long offset, double... seconds) {
     List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
     for (int i = 0; i < seconds.length; i++) {
-      records.add(record(partition, offset + i, seconds[i]));
+      records.add(reading(partition, offset + i, seconds[i]));
     }
     gate.hold(owner, partition, records, next(offset + seconds.length));
   }
 
-  private static ConsumerRecord<byte[], byte[]> record(
+  private static ConsumerRecord<byte[], byte[]> reading(
       TopicPartition partition, long offset, double seconds) {
+    byte[] value =
+        READINGS
+            .values()
+            .serde()
+            .serializer()
+            .serialize(
+                partition.topic(), new Reading("r-" + offset, Instant.ofEpochMilli(at(seconds))));
+    return record(partition, offset, value);
+  }
+
+  private static ConsumerRecord<byte[], byte[]> record(
+      TopicPartition partition, long offset, byte[] value) {
     return new ConsumerRecord<>(
         partition.topic(),
         partition.partition(),
         offset,
-        at(seconds),
-        TimestampType.CREATE_TIME,
+        APPENDED,
+        TimestampType.LOG_APPEND_TIME,
         0,
-        0,
+        value == null ? 0 : value.length,
         new byte[0],
-        new byte[0],
+        value,
         new RecordHeaders(),
         Optional.of(7));
   }
 
-  /** A log timestamp {@code seconds} after a fixed start. */
+  /** An event time {@code seconds} after a fixed start, a day before every record was appended. */
   private static long at(double seconds) {
-    return 1_790_000_000_000L + Math.round(seconds * 1000);
+    return APPENDED - Duration.ofDays(1).toMillis() + Math.round(seconds * 1000);
   }
 
-  private static double seconds(ConsumerRecord<?, ?> record) {
-    return (record.timestamp() - at(0)) / 1000.0;
+  private static double seconds(ConsumerRecord<byte[], byte[]> record) {
+    return (TIMES.of(record) - at(0)) / 1000.0;
   }
 
   private static OffsetAndMetadata next(long offset) {
@@ -445,9 +355,5 @@ class EventTimeGateTest {
     return released.records().getOrDefault(partition, List.of()).stream()
         .map(ConsumerRecord::offset)
         .toList();
-  }
-
-  private static String describe(ConsumerRecord<?, ?> record) {
-    return (record.partition() == 0 ? "A" : "B") + "@" + seconds(record);
   }
 }

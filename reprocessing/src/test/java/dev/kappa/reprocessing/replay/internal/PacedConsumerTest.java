@@ -2,6 +2,8 @@ package dev.kappa.reprocessing.replay.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kappa.serde.Codec;
+import dev.kappa.topology.Source;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -10,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -18,13 +21,15 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.common.serialization.Serdes;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * The consumer as Kafka Streams sees it, over Kafka's in-memory {@link MockConsumer}: what a poll
- * returns, and the position, lag, pauses and commits that decide what Streams commits. Log
- * timestamps are in seconds, with no skew allowed.
+ * returns, and the position, lag, pauses and commits that decide what Streams commits. The source
+ * declares no event-time function, so record timestamps are the event times, in seconds; the skew
+ * is 1 s, and the only partitions of the version are A and B, both here.
  */
 class PacedConsumerTest {
 
@@ -33,26 +38,30 @@ class PacedConsumerTest {
   private static final TopicPartition A = new TopicPartition(READINGS, 0);
   private static final TopicPartition B = new TopicPartition(READINGS, 1);
   private static final TopicPartition R = new TopicPartition(REPARTITION, 0);
-  private static final long FAR = 1_000_000;
+  private static final RecordTimes TIMES =
+      RecordTimes.of(
+          List.of(
+              Source.of(
+                  READINGS,
+                  Codec.of(byte[].class, Serdes.ByteArray()),
+                  Codec.of(byte[].class, Serdes.ByteArray()))));
   private static final Duration POLL = Duration.ofMillis(10);
 
   private final StreamsListener streams = new StreamsListener();
+  private final AtomicLong nanos = new AtomicLong();
+  private final TestBoard board = new TestBoard(A, B);
   private MockConsumer<byte[], byte[]> kafka;
   private EventTimeGate gate;
   private PacedConsumer consumer;
 
-  @BeforeEach
-  void assignPartitions() {
-    start(Map.of(A, FAR, B, FAR));
-  }
-
   /**
-   * A paced consumer with {@code targets}, at 2 records a poll, assigned A, B and R (from offset 0)
-   * as Kafka Streams would be.
+   * A paced consumer at 2 records a poll, assigned A, B and R (from offset 0) as Kafka Streams
+   * would be.
    */
-  private void start(Map<TopicPartition, Long> targets) {
+  @BeforeEach
+  void start() {
     kafka = new MockConsumer<>("earliest");
-    gate = new EventTimeGate(Duration.ZERO, targets);
+    gate = new EventTimeGate(TIMES, board, Duration.ofSeconds(1), 10, nanos::get);
     consumer = new PacedConsumer(kafka, gate, 2);
     consumer.subscribe(List.of(READINGS, REPARTITION), streams);
     kafka.updateBeginningOffsets(Map.of(A, 0L, B, 0L, R, 0L));
@@ -82,15 +91,16 @@ class PacedConsumerTest {
 
   @Test
   void shouldPassOtherTopicsOnWhileSourcePartitionsWait() {
+    kafka.updateEndOffsets(Map.of(A, 1L, B, 5L));
     add(A, 0, 1);
     add(R, 0, 100);
 
     ConsumerRecords<byte[], byte[]> polled = consumer.poll(POLL);
 
-    // B has fetched nothing yet, so A waits; the repartition topic is never paced.
+    // B has records but has fetched none yet, so A waits; the repartition topic is never held.
     assertThat(polled.partitions()).containsExactly(R);
     assertThat(polled.nextOffsets()).containsOnlyKeys(R);
-    assertThat(gate.waitingFor()).containsExactly(B);
+    assertThat(gate.heldRecords(consumer)).containsOnlyKeys(A);
   }
 
   @Test
@@ -119,7 +129,7 @@ class PacedConsumerTest {
     assertThat(streams.positionsWhenRevoked).containsExactly(1L);
     assertThat(gate.firstHeld(A)).isEmpty();
     assertThat(gate.heldNow()).isZero();
-    assertThat(gate.replayingPartitions()).containsExactly(B);
+    assertThat(gate.partitionsOf(consumer)).containsExactly(B);
   }
 
   @Test
@@ -133,7 +143,7 @@ class PacedConsumerTest {
 
     assertThat(gate.firstHeld(A)).isEmpty();
     assertThat(consumer.position(A)).isZero();
-    assertThat(gate.waitingFor()).containsExactly(A);
+    assertThat(gate.heldRecords(consumer)).isEmpty();
   }
 
   @Test
@@ -155,8 +165,11 @@ class PacedConsumerTest {
     consumer.resume(List.of(A));
     assertThat(kafka.paused()).containsExactly(B);
 
-    // A moves on, so B's records pass, two per poll; with two left, B is fetched again.
+    // A moves on, and once A@1 is committed B's records pass, two per poll; with two left, B is
+    // fetched again.
     add(A, 1, 200);
+    assertThat(offsets(consumer.poll(POLL), B)).isEmpty();
+    consumer.commitSync();
     assertThat(offsets(consumer.poll(POLL), B)).containsExactly(0L, 1L);
     assertThat(offsets(consumer.poll(POLL), B)).containsExactly(2L, 3L);
     assertThat(kafka.paused()).containsExactly(B);
@@ -167,7 +180,7 @@ class PacedConsumerTest {
   @Test
   void shouldNotReleaseRecordsOfPartitionsThatStreamsPaused() {
     add(A, 0, 1);
-    add(A, 1, 3);
+    add(A, 1, 3.5);
     add(B, 0, 2);
     consumer.poll(POLL);
     assertThat(gate.firstHeld(A)).map(ConsumerRecord::offset).contains(1L);
@@ -181,6 +194,7 @@ class PacedConsumerTest {
     assertThat(polled.nextOffsets()).isEmpty();
     assertThat(gate.firstHeld(B)).map(ConsumerRecord::offset).contains(1L);
     consumer.resume(List.of(A));
+    consumer.commitSync();
     assertThat(offsets(consumer.poll(POLL), A)).containsExactly(1L);
   }
 
@@ -200,38 +214,50 @@ class PacedConsumerTest {
   }
 
   @Test
-  void shouldPassEverythingOnOnceEveryPartitionReachedItsTarget() {
-    start(Map.of(A, 1L, B, 2L));
+  void shouldTellTheGateWhatItCommitsSoThatTheFrontierMovesOn() {
+    add(A, 0, 1);
+    add(A, 1, 1.5);
+    add(B, 0, 2);
+    consumer.poll(POLL);
+    assertThat(board.publishedFrontier(A)).isEqualTo(1_000);
+
+    consumer.commitSync(Map.of(A, new OffsetAndMetadata(1)));
+
+    assertThat(board.published.get(A)).isEqualTo(new SharedPositions.Published(1, 1_500));
+  }
+
+  @Test
+  void shouldPassRecordsAsTheyAreFetchedOnceEveryPartitionHasCaughtUp() {
+    kafka.updateEndOffsets(Map.of(A, 1L, B, 1L));
     add(A, 0, 1);
     add(B, 0, 50);
-    add(B, 1, 60);
+    assertThat(offsets(consumer.poll(POLL), A)).containsExactly(0L);
+    consumer.commitSync();
+    // A is at its end, so it holds B back no more.
+    assertThat(offsets(consumer.poll(POLL), B)).containsExactly(0L);
+    consumer.commitSync();
+    nanos.addAndGet(Duration.ofMillis(60).toNanos());
+    consumer.poll(POLL);
+    assertThat(gate.aligning()).isFalse();
 
-    ConsumerRecords<byte[], byte[]> polled = consumer.poll(POLL);
-
-    // A reached its target with its first record; B's second waits only for a poll with room.
-    assertThat(offsets(polled, A)).containsExactly(0L);
-    assertThat(offsets(polled, B)).containsExactly(0L);
-    assertThat(gate.isActive()).isTrue();
-    assertThat(offsets(consumer.poll(POLL), B)).containsExactly(1L);
-    assertThat(gate.isActive()).isFalse();
-    add(B, 2, 0);
+    kafka.updateEndOffsets(Map.of(A, 2L, B, 2L));
+    add(B, 1, 0);
     add(A, 1, 500);
-    polled = consumer.poll(POLL);
+    ConsumerRecords<byte[], byte[]> polled = consumer.poll(POLL);
     assertThat(offsets(polled, A)).containsExactly(1L);
-    assertThat(offsets(polled, B)).containsExactly(2L);
+    assertThat(offsets(polled, B)).containsExactly(1L);
     assertThat(gate.heldTotal()).isEqualTo(1);
   }
 
   @Test
-  void shouldNotWaitForAPartitionThatStartsAtItsTarget() {
-    start(Map.of(A, 3L, B, FAR));
-    // A's records before 3 were deleted: it starts at its target, and never fetches a record.
+  void shouldNotWaitForAPartitionWithNothingToFetch() {
+    // A's records before 3 were deleted, and it has none after: it is at its end from the start.
     kafka.updateBeginningOffsets(Map.of(A, 3L));
+    kafka.updateEndOffsets(Map.of(A, 3L, B, 5L));
     kafka.seekToBeginning(List.of(A));
     add(B, 0, 2);
 
     assertThat(offsets(consumer.poll(POLL), B)).containsExactly(0L);
-    assertThat(gate.replayingPartitions()).containsExactly(B);
   }
 
   @Test
@@ -243,22 +269,21 @@ class PacedConsumerTest {
 
     consumer.close();
 
-    assertThat(gate.replayingPartitions()).isEmpty();
+    assertThat(gate.partitionsOf(consumer)).isEmpty();
     assertThat(gate.heldNow()).isZero();
   }
 
   @Test
   void shouldRegisterPartitionsOfASubscriptionWithoutListener() {
     MockConsumer<byte[], byte[]> other = new MockConsumer<>("earliest");
-    EventTimeGate shared = new EventTimeGate(Duration.ZERO, Map.of(A, FAR));
-    PacedConsumer unlistened = new PacedConsumer(other, shared, 10);
+    PacedConsumer unlistened = new PacedConsumer(other, gate, 10);
 
     unlistened.subscribe(List.of(READINGS));
     other.rebalance(List.of(A));
 
-    assertThat(shared.replayingPartitions()).containsExactly(A);
+    assertThat(gate.partitionsOf(unlistened)).containsExactly(A);
     unlistened.unsubscribe();
-    assertThat(shared.replayingPartitions()).isEmpty();
+    assertThat(gate.partitionsOf(unlistened)).isEmpty();
   }
 
   private void add(TopicPartition partition, long offset, double seconds) {
