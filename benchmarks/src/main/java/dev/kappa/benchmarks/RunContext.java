@@ -101,11 +101,23 @@ public final class RunContext {
    * the state directory and the harness's consumer settings.
    */
   public JobConfig jobConfig(ProcessingGuarantee guarantee) {
+    return jobConfig(guarantee, stateDirectory);
+  }
+
+  /**
+   * Like {@link #jobConfig(ProcessingGuarantee)}, for one of several instances in this run's JVM,
+   * with a state directory of its own under the run's.
+   */
+  public JobConfig jobConfig(ProcessingGuarantee guarantee, String instance) {
+    return jobConfig(guarantee, stateDirectory.resolve(instance));
+  }
+
+  private JobConfig jobConfig(ProcessingGuarantee guarantee, Path state) {
     JobConfig.Builder builder =
         JobConfig.builder(bootstrapServers)
             .guarantee(guarantee)
             .commitInterval(commitInterval)
-            .stateDirectory(stateDirectory);
+            .stateDirectory(state);
     consumerSettings.forEach(
         (key, value) -> builder.set(StreamsConfig.mainConsumerPrefix(key), value));
     return builder.build();

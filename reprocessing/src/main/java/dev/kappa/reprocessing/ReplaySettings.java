@@ -38,6 +38,7 @@ public final class ReplaySettings {
   private final long catchUpLag;
   private final Duration settlingPeriod;
   private final Duration checkInterval;
+  private final boolean aligned;
 
   private static final Duration DEFAULT_SKEW = Duration.ofSeconds(1);
 
@@ -45,7 +46,9 @@ public final class ReplaySettings {
       @Nullable Duration maxEventTimeSkew,
       long catchUpLag,
       Duration settlingPeriod,
-      Duration checkInterval) {
+      Duration checkInterval,
+      boolean aligned) {
+    this.aligned = aligned;
     this.maxEventTimeSkew =
         maxEventTimeSkew == null ? null : positiveOrZero(maxEventTimeSkew, "maxEventTimeSkew");
     if (catchUpLag < 0) {
@@ -61,7 +64,7 @@ public final class ReplaySettings {
 
   /** Half the smallest grace as skew, 1,000 records of lag, 3 s settling, a check every 500 ms. */
   public static ReplaySettings defaults() {
-    return new ReplaySettings(null, 1_000, Duration.ofSeconds(3), Duration.ofMillis(500));
+    return new ReplaySettings(null, 1_000, Duration.ofSeconds(3), Duration.ofMillis(500), true);
   }
 
   /** The bound on the event-time skew across source partitions, if one was set. */
@@ -114,22 +117,37 @@ public final class ReplaySettings {
   /** A copy with another skew bound. */
   public ReplaySettings withMaxEventTimeSkew(Duration skew) {
     return new ReplaySettings(
-        Objects.requireNonNull(skew, "skew"), catchUpLag, settlingPeriod, checkInterval);
+        Objects.requireNonNull(skew, "skew"), catchUpLag, settlingPeriod, checkInterval, aligned);
   }
 
   /** A copy with another catch-up lag. */
   public ReplaySettings withCatchUpLag(long records) {
-    return new ReplaySettings(maxEventTimeSkew, records, settlingPeriod, checkInterval);
+    return new ReplaySettings(maxEventTimeSkew, records, settlingPeriod, checkInterval, aligned);
   }
 
   /** A copy with another settling period. */
   public ReplaySettings withSettlingPeriod(Duration period) {
-    return new ReplaySettings(maxEventTimeSkew, catchUpLag, period, checkInterval);
+    return new ReplaySettings(maxEventTimeSkew, catchUpLag, period, checkInterval, aligned);
   }
 
   /** A copy with another check interval. */
   public ReplaySettings withCheckInterval(Duration interval) {
-    return new ReplaySettings(maxEventTimeSkew, catchUpLag, settlingPeriod, interval);
+    return new ReplaySettings(maxEventTimeSkew, catchUpLag, settlingPeriod, interval, aligned);
+  }
+
+  /** Whether versions align their sources by event time while they lag; true by default. */
+  public boolean aligned() {
+    return aligned;
+  }
+
+  /**
+   * A copy that does not align: records reach Kafka Streams as they are fetched, and a version
+   * drops records as late wherever a backlog is processed faster in one partition than in another
+   * (several instances, a bulk-loaded topic). Only for jobs without windows or joins, or to measure
+   * what alignment costs.
+   */
+  public ReplaySettings withoutAlignment() {
+    return new ReplaySettings(maxEventTimeSkew, catchUpLag, settlingPeriod, checkInterval, false);
   }
 
   private static Duration positiveOrZero(Duration value, String name) {
@@ -150,6 +168,7 @@ public final class ReplaySettings {
         + settlingPeriod
         + ", every "
         + checkInterval
+        + (aligned ? "" : ", not aligned")
         + "]";
   }
 }

@@ -35,6 +35,7 @@ final class Workload implements AutoCloseable {
   private final Map<String, Total> allBySensor = new ConcurrentHashMap<>();
   private final Map<String, Total> largeBySensor = new ConcurrentHashMap<>();
   private volatile boolean stopped;
+  private volatile int[] partitions = new int[0];
 
   /** A workload whose event time advances {@code step} per reading. */
   Workload(String bootstrapServers, Duration step) {
@@ -60,6 +61,14 @@ final class Workload implements AutoCloseable {
 
   static int sensorCount() {
     return SENSORS;
+  }
+
+  /**
+   * From now on, sends each sensor's readings to one of {@code only} (by the sensor's hash), or to
+   * the partition of its key if none are given: to leave partitions empty or idle.
+   */
+  void onPartitions(int... only) {
+    this.partitions = only.clone();
   }
 
   /** Produces {@code count} readings as fast as the producer takes them. */
@@ -107,9 +116,12 @@ final class Workload implements AutoCloseable {
     Instant time = START.plus(step.multipliedBy(index)).plusMillis(random.nextInt(10_001) - 5_000);
     long bytes = index % 500 == 499 ? -1 : random.nextInt(1000);
     Reading reading = new Reading(sensor, site, bytes, time);
+    int[] only = partitions;
+    Integer partition =
+        only.length == 0 ? null : only[Math.floorMod(sensor.hashCode(), only.length)];
     producer.send(
         new ProducerRecord<>(
-            SiteReadings.READINGS.topic(), null, time.toEpochMilli(), sensor, reading));
+            SiteReadings.READINGS.topic(), partition, time.toEpochMilli(), sensor, reading));
     if (bytes < 0) {
       return;
     }

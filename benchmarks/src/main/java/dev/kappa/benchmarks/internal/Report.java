@@ -42,12 +42,16 @@ public final class Report {
 
   /**
    * The peer a scenario is held against beside the raw copy: a Kappa filter against the plain Kafka
-   * Streams filter, the replay against the raw read of the same records.
+   * Streams filter, the replay against the raw read of the same records, the replay on two aligned
+   * instances against the same two without alignment.
    */
   private record Peer(String id, double goal, String label) {
     static @Nullable Peer of(String scenario) {
       if (scenario.startsWith("kappa-filter")) {
         return new Peer(scenario.replace("kappa-filter", "plain-streams-filter"), 0.97, "plain");
+      }
+      if (scenario.equals("replay-2")) {
+        return new Peer("replay-unaligned-2", 0.90, "unaligned");
       }
       return scenario.equals("replay") ? new Peer("raw-read", 0.60, "raw read") : null;
     }
@@ -70,7 +74,8 @@ public final class Report {
    * @param peakHeapMebibytes the largest peak of its used heap
    * @param ofRawCopy its median rate divided by that of the raw copy
    * @param ofPlainStreams its median rate divided by that of its peer: the plain Kafka Streams
-   *     filter for a Kappa filter, the raw read for the replay; null if it has none
+   *     filter for a Kappa filter, the raw read for the replay, the unaligned replay for replay-2;
+   *     null if it has none
    * @param goal the goal it is held to, as text; null if none
    * @param machineCpuMicrosPerRecord the median CPU time of the run's process and the broker
    *     together per input record (the run's alone when the broker's is unknown)
@@ -183,7 +188,7 @@ public final class Report {
     StringBuilder table = new StringBuilder();
     table.append(
         "| scenario | records/s median (min – max) | × raw copy | × peer (plain Kafka Streams;"
-            + " raw read for the replay) | goal |"
+            + " raw read for the replay; unaligned for replay-2) | goal |"
             + " CPU s run (broker) | CPU µs/record run (+ broker) | × raw copy by CPU |"
             + " peak RSS MiB (heap) |\n");
     table.append("| --- | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: |\n");

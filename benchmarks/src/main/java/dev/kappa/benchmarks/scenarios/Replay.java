@@ -5,18 +5,24 @@ import dev.kappa.benchmarks.ScenarioRun;
 import dev.kappa.benchmarks.workload.Workload;
 import dev.kappa.reprocessing.JobHost;
 import dev.kappa.reprocessing.JobVersion;
+import dev.kappa.reprocessing.ReplaySettings;
 import dev.kappa.reprocessing.StartOptions;
 import dev.kappa.topology.runtime.ProcessingGuarantee;
 import dev.kappa.topology.runtime.RunningJob;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Scenario 7: a new version of the windowed aggregation catches up on the retained readings, as a
- * {@link JobHost} runs it: the retention check, the registry, the consumer paced by log time, the
- * progress measurement, exactly-once. Its rate against {@link RawCopy#readOnly()}, which reads the
- * same records, is the replay's cost over reading the log.
+ * Scenario 7: a new version of the windowed aggregation catches up on the retained readings, as
+ * {@link JobHost}s run it: the retention check, the registry, alignment by event time across the
+ * instances, the progress measurement, exactly-once. Its rate against {@link RawCopy#readOnly()},
+ * which reads the same records, is the replay's cost over reading the log. The variants run it on
+ * one instance or two (two hosts in the scenario's JVM, with state directories of their own), with
+ * alignment or without it: the aggregation is keyed as its input is, so no record is late either
+ * way, and the difference is what alignment costs.
  *
  * <p>The job is named for the run, so its version 1 ({@code <run>-v1}) owns the run's topics, and
  * the registry topic is the run's own. Its output is that of {@link WindowedAggregation}, in the
@@ -26,14 +32,26 @@ public final class Replay extends AbstractScenario {
 
   private static final Logger log = LoggerFactory.getLogger(Replay.class);
 
-  /** The replay. */
+  private final int instances;
+  private final boolean aligned;
+
+  /** The replay on one instance, aligned. */
   public Replay() {
+    this(1, true);
+  }
+
+  /** The replay on {@code instances} instances, aligned by event time or not. */
+  public Replay(int instances, boolean aligned) {
     super(
-        "replay",
-        "replay: a new version of the windowed aggregation catching up (JobHost, paced),"
-            + " exactly-once",
+        "replay" + (aligned ? "" : "-unaligned") + (instances == 1 ? "" : "-" + instances),
+        "replay: a new version of the windowed aggregation catching up (JobHost"
+            + (instances == 1 ? "" : " on " + instances + " instances")
+            + (aligned ? ", aligned by event time" : ", not aligned")
+            + "), exactly-once",
         Set.of(Workload.READINGS),
         ProcessingGuarantee.EXACTLY_ONCE_V2);
+    this.instances = instances;
+    this.aligned = aligned;
   }
 
   /** The version that replays in the run of {@code context}. */
@@ -54,36 +72,44 @@ public final class Replay extends AbstractScenario {
   @Override
   public ScenarioRun start(RunContext context) {
     JobVersion version = version(context);
-    JobHost host =
-        JobHost.builder(context.jobConfig(guarantee()))
-            .version(version.number(), WindowedAggregation.job(version.job()))
-            .registryTopic(context.group() + "-registry")
-            .instance(context.group())
-            .start();
+    ReplaySettings settings =
+        aligned ? ReplaySettings.defaults() : ReplaySettings.defaults().withoutAlignment();
+    List<JobHost> hosts = new ArrayList<>();
     try {
-      host.startVersion(version.job(), version.number(), StartOptions.defaults());
+      for (int i = 0; i < instances; i++) {
+        hosts.add(
+            JobHost.builder(context.jobConfig(guarantee(), "instance-" + i))
+                .version(version.number(), WindowedAggregation.job(version.job()))
+                .settings(settings)
+                .registryTopic(context.group() + "-registry")
+                .instance(context.group() + "-" + i)
+                .start());
+      }
+      hosts.get(0).startVersion(version.job(), version.number(), StartOptions.defaults());
     } catch (RuntimeException e) {
-      host.close();
+      hosts.forEach(JobHost::close);
       throw e;
     }
     return new ScenarioRun() {
       @Override
       public void checkAlive() {
-        // The host starts the version on a thread of its own: not yet running is still working.
-        host.running(version)
-            .map(RunningJob::state)
-            .filter(state -> !state.isRunningOrRebalancing())
-            .ifPresent(
-                state -> {
-                  throw new IllegalStateException(
-                      "Scenario 'replay' stopped: " + version + " is " + state);
-                });
+        // A host starts the version on a thread of its own: not yet running is still working.
+        for (JobHost host : hosts) {
+          host.running(version)
+              .map(RunningJob::state)
+              .filter(state -> !state.isRunningOrRebalancing())
+              .ifPresent(
+                  state -> {
+                    throw new IllegalStateException(
+                        "Scenario '" + id() + "' stopped: " + version + " is " + state);
+                  });
+        }
       }
 
       @Override
       public void close() {
-        host.progress(version).ifPresent(progress -> log.info("Replay: {}", progress));
-        host.close();
+        hosts.get(0).progress(version).ifPresent(progress -> log.info("Replay: {}", progress));
+        hosts.forEach(JobHost::close);
       }
     };
   }

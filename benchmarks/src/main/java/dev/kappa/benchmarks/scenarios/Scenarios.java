@@ -13,7 +13,7 @@ public final class Scenarios {
   /**
    * The raw copy first (the limit every ratio divides by), then the filters, the aggregation and
    * the join under both guarantees, the network-usage job, and the replay with the raw read it is
-   * held against.
+   * held against, on one instance and two, with alignment and without.
    */
   public static List<Scenario> all() {
     List<Scenario> all = new ArrayList<>();
@@ -31,6 +31,9 @@ public final class Scenarios {
     all.add(new NetworkUsage());
     all.add(RawCopy.readOnly());
     all.add(new Replay());
+    all.add(new Replay(1, false));
+    all.add(new Replay(2, true));
+    all.add(new Replay(2, false));
     return List.copyOf(all);
   }
 

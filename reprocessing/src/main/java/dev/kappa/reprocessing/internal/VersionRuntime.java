@@ -28,7 +28,7 @@ public final class VersionRuntime {
 
   private final JobVersion version;
   private final JobTopology topology;
-  private final EventTimeGate gate;
+  private final @Nullable EventTimeGate gate;
   private final SharedPositions.Version shared;
   private final RunningJob running;
   private final ProgressMeter meter;
@@ -40,7 +40,7 @@ public final class VersionRuntime {
   private VersionRuntime(
       JobVersion version,
       JobTopology topology,
-      EventTimeGate gate,
+      @Nullable EventTimeGate gate,
       SharedPositions.Version shared,
       RunningJob running,
       ProgressMeter meter) {
@@ -64,9 +64,14 @@ public final class VersionRuntime {
       JobConfig config,
       ReplaySettings settings,
       SharedPositions positions) {
-    PacedClientSupplier.requireClassicProtocol(topology.applicationId(), config.overrides());
     SharedPositions.Version shared =
         positions.version(topology.applicationId(), plan.targets().keySet());
+    if (!settings.aligned()) {
+      RunningJob running = RunningJob.start(topology, config);
+      return new VersionRuntime(
+          version, topology, null, shared, running, new ProgressMeter(version, plan));
+    }
+    PacedClientSupplier.requireClassicProtocol(topology.applicationId(), config.overrides());
     EventTimeGate gate =
         new EventTimeGate(
             RecordTimes.of(topology.job().sources()),
@@ -100,6 +105,9 @@ public final class VersionRuntime {
 
   /** How its sources are aligned on this instance now. */
   public Alignment alignment() {
+    if (gate == null) {
+      return new Alignment(false, Optional.empty(), Duration.ZERO, Duration.ZERO, 0, 0, 0);
+    }
     return new Alignment(
         gate.aligning(),
         gate.watermark().stream().mapToObj(Instant::ofEpochMilli).findFirst(),

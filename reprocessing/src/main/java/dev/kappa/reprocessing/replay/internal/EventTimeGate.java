@@ -2,7 +2,6 @@ package dev.kappa.reprocessing.replay.internal;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -31,14 +30,15 @@ import org.slf4j.LoggerFactory;
  * whose frontiers come from a {@link PositionBoard}.
  *
  * <p>The gate <em>aligns</em> while the version is behind: while some source partition, here or
- * elsewhere, lags by more than {@code lagThreshold} records, or its position is not known. Then it
- * reads the event time of every fetched record ({@link RecordTimes}) and holds each record until
- * its time is at most {@code maxSkew} after the low watermark; records of one partition pass in
- * offset order. Once every partition has caught up and nothing is held, alignment is off: records
- * pass as they are fetched and no time is read, and the gate only notes the commits. It aligns
- * again as soon as a partition here lags (checked on every poll), a partition elsewhere lags or is
- * unknown (checked against the board), or a commit here finds its partition's frontier more than
- * half the skew ahead of the low watermark (an instance stopped, and its partitions stand still).
+ * elsewhere, lags by more than {@code lagThreshold} records, or its position is not known, and
+ * until none has for a second. Then it reads the event time of every fetched record ({@link
+ * RecordTimes}) and holds each record until its time is at most {@code maxSkew} after the low
+ * watermark; records of one partition pass in offset order. Once every partition has caught up and
+ * nothing is held, alignment is off: records pass as they are fetched and no time is read, and the
+ * gate only notes the commits. It aligns again as soon as a partition here lags (checked on every
+ * poll), a partition elsewhere lags or is unknown (checked against the board), or a commit here
+ * finds its partition's frontier more than half the skew ahead of the low watermark (an instance
+ * stopped, and its partitions stand still).
  *
  * <p>The frontier of a partition run here is the event time of its first record not committed yet:
  * of the records released and not yet committed, else of those held, else of the last one
@@ -61,11 +61,13 @@ public final class EventTimeGate {
 
   private static final Logger log = LoggerFactory.getLogger(EventTimeGate.class);
 
-  /** The time of a record whose time has not been read. */
-  private static final long NOT_READ = Long.MIN_VALUE + 1;
-
   /** How often the mode is checked against the whole version. */
   private static final long MODE_CHECK_NANOS = Duration.ofMillis(50).toNanos();
+
+  /** How long every partition must have caught up before alignment is turned off. */
+  private static final long SETTLE_NANOS = Duration.ofSeconds(1).toNanos();
+
+  private static final long NOT_CAUGHT_UP = Long.MIN_VALUE;
 
   private final RecordTimes times;
   private final PositionBoard board;
@@ -75,10 +77,11 @@ public final class EventTimeGate {
   private final LongSupplier nanoTime;
 
   /** The source partitions assigned to a consumer of this instance. */
-  private final Map<TopicPartition, Partition> partitions = new HashMap<>();
+  private final Map<TopicPartition, SourcePartition> partitions = new HashMap<>();
 
   private boolean aligning = true;
   private long modeCheckedAt;
+  private long caughtUpSince = NOT_CAUGHT_UP;
   private Watermark.Low watermark = new Watermark.Low(Watermark.UNKNOWN, null, Watermark.UNKNOWN);
   private long alignments;
   private int heldNow;
@@ -195,14 +198,14 @@ public final class EventTimeGate {
   }
 
   /**
-   * Registers the source partitions among {@code assignedPartitions} as assigned to {@code owner},
-   * with nothing fetched yet. A partition another owner still had is taken over, and what that
-   * owner held for it is dropped.
+   * Registers the source partitions among {@code assignedSourcePartitions} as assigned to {@code
+   * owner}, with nothing fetched yet. A partition another owner still had is taken over, and what
+   * that owner held for it is dropped.
    */
-  synchronized void assign(Object owner, Collection<TopicPartition> assignedPartitions) {
-    for (TopicPartition partition : assignedPartitions) {
+  synchronized void assign(Object owner, Collection<TopicPartition> assignedSourcePartitions) {
+    for (TopicPartition partition : assignedSourcePartitions) {
       if (times.isSource(partition.topic())) {
-        Partition previous = partitions.put(partition, new Partition(partition, owner));
+        SourcePartition previous = partitions.put(partition, new SourcePartition(partition, owner));
         if (previous != null) {
           drop(previous);
         }
@@ -210,10 +213,10 @@ public final class EventTimeGate {
     }
   }
 
-  /** Forgets {@code revokedPartitions} of {@code owner} and drops what was held for them. */
-  synchronized void revoke(Object owner, Collection<TopicPartition> revokedPartitions) {
-    for (TopicPartition partition : revokedPartitions) {
-      Partition state = partitions.get(partition);
+  /** Forgets {@code revokedSourcePartitions} of {@code owner} and drops what was held for them. */
+  synchronized void revoke(Object owner, Collection<TopicPartition> revokedSourcePartitions) {
+    for (TopicPartition partition : revokedSourcePartitions) {
+      SourcePartition state = partitions.get(partition);
       if (state != null && state.owner == owner) {
         drop(state);
         partitions.remove(partition);
@@ -231,12 +234,10 @@ public final class EventTimeGate {
    * elsewhere: its records will be fetched again from there.
    */
   synchronized void restart(TopicPartition partition) {
-    Partition state = partitions.get(partition);
+    SourcePartition state = partitions.get(partition);
     if (state != null) {
       drop(state);
-      state.inFlight.clear();
-      state.committed = -1;
-      state.lastCommitted = null;
+      state.restart();
     }
   }
 
@@ -246,7 +247,7 @@ public final class EventTimeGate {
   synchronized void lags(Object owner, Map<TopicPartition, Long> lags) {
     lags.forEach(
         (partition, lag) -> {
-          Partition state = partitions.get(partition);
+          SourcePartition state = partitions.get(partition);
           if (state != null && state.owner == owner) {
             state.lag = lag;
             if (!aligning && state.behindBy() > lagThreshold) {
@@ -272,17 +273,17 @@ public final class EventTimeGate {
     if (!times.isSource(partition.topic())) {
       return false;
     }
-    Partition state = partitions.get(partition);
+    SourcePartition state = partitions.get(partition);
     if (state == null) {
       // Assigned without a rebalance listener, by Consumer#assign: it is registered on first use.
-      state = new Partition(partition, owner);
+      state = new SourcePartition(partition, owner);
       partitions.put(partition, state);
     }
     if (!aligning && state.held.isEmpty()) {
       for (ConsumerRecord<byte[], byte[]> record : records) {
-        state.inFlight.addLast(new Held(record, NOT_READ));
+        state.inFlight.addLast(new SourcePartition.Held(record, SourcePartition.NOT_READ));
       }
-      publishIfMoved(state);
+      state.publishIfMoved(times, board);
       return false;
     }
     for (ConsumerRecord<byte[], byte[]> record : records) {
@@ -293,7 +294,7 @@ public final class EventTimeGate {
         }
         state.maxTime = Math.max(state.maxTime, time);
       }
-      state.held.addLast(new Held(record, time));
+      state.held.addLast(new SourcePartition.Held(record, time));
     }
     state.fetchedSinceRelease += records.size();
     addHeld(records.size());
@@ -301,7 +302,7 @@ public final class EventTimeGate {
       state.consumerNext = next;
       state.nextUnreported = true;
     }
-    publishIfMoved(state);
+    state.publishIfMoved(times, board);
     return true;
   }
 
@@ -311,25 +312,21 @@ public final class EventTimeGate {
    * frontier of their partitions moves on and is published.
    */
   synchronized void committed(Map<TopicPartition, OffsetAndMetadata> committed) {
-    List<Partition> moved = new ArrayList<>();
+    List<SourcePartition> moved = new ArrayList<>();
     committed.forEach(
         (partition, offset) -> {
-          Partition state = partitions.get(partition);
+          SourcePartition state = partitions.get(partition);
           if (state == null || offset == null) {
             return;
           }
-          state.committed = offset.offset();
-          while (!state.inFlight.isEmpty()
-              && state.inFlight.peekFirst().record.offset() < state.committed) {
-            state.lastCommitted = state.inFlight.removeFirst();
-          }
-          publishIfMoved(state);
+          state.committed(offset.offset());
+          state.publishIfMoved(times, board);
           moved.add(state);
         });
     if (!aligning && !moved.isEmpty()) {
       Watermark.Low low = computeWatermark();
-      for (Partition state : moved) {
-        long frontier = frontier(state);
+      for (SourcePartition state : moved) {
+        long frontier = state.frontier(times, board);
         long others = low.excluding(state.partition);
         if (frontier != Watermark.UNKNOWN
             && !Watermark.releases(frontier, Watermark.limit(others, maxSkewMs / 2))) {
@@ -348,7 +345,7 @@ public final class EventTimeGate {
   /** The source partitions of {@code owner}. */
   synchronized Set<TopicPartition> partitionsOf(Object owner) {
     Set<TopicPartition> owned = new HashSet<>();
-    for (Partition state : owned(owner)) {
+    for (SourcePartition state : owned(owner)) {
       owned.add(state.partition);
     }
     return owned;
@@ -357,7 +354,7 @@ public final class EventTimeGate {
   /** The number of records held for each partition of {@code owner} that holds any. */
   synchronized Map<TopicPartition, Integer> heldRecords(Object owner) {
     Map<TopicPartition, Integer> held = new HashMap<>();
-    for (Partition state : owned(owner)) {
+    for (SourcePartition state : owned(owner)) {
       if (!state.held.isEmpty()) {
         held.put(state.partition, state.held.size());
       }
@@ -367,7 +364,7 @@ public final class EventTimeGate {
 
   /** The first record held for {@code partition}: where its consumer really is. */
   synchronized Optional<ConsumerRecord<byte[], byte[]>> firstHeld(TopicPartition partition) {
-    Partition state = partitions.get(partition);
+    SourcePartition state = partitions.get(partition);
     return state == null || state.held.isEmpty()
         ? Optional.empty()
         : Optional.of(state.held.peekFirst().record);
@@ -380,7 +377,7 @@ public final class EventTimeGate {
   synchronized boolean canRelease(Object owner, Set<TopicPartition> paused) {
     checkMode();
     Watermark.Low low = computeWatermark();
-    for (Partition state : owned(owner)) {
+    for (SourcePartition state : owned(owner)) {
       if (!paused.contains(state.partition)
           && !state.held.isEmpty()
           && (!aligning || releases(state, low))) {
@@ -391,9 +388,9 @@ public final class EventTimeGate {
   }
 
   /** Whether the first held record of {@code state} may pass under {@code low}. */
-  private boolean releases(Partition state, Watermark.Low low) {
+  private boolean releases(SourcePartition state, Watermark.Low low) {
     long limit = Watermark.limit(low.excluding(state.partition), maxSkewMs);
-    return Watermark.releases(state.held.peekFirst().time, limit);
+    return Watermark.releases(state.held.peekFirst().time(), limit);
   }
 
   /**
@@ -406,11 +403,11 @@ public final class EventTimeGate {
    */
   synchronized Released release(Object owner, Set<TopicPartition> paused, int maxRecords) {
     checkMode();
-    List<Partition> owned = owned(owner);
+    List<SourcePartition> owned = owned(owner);
     Watermark.Low low = computeWatermark();
-    PriorityQueue<Partition> byHead =
-        new PriorityQueue<>(Comparator.comparingLong(state -> state.held.peekFirst().time));
-    for (Partition state : owned) {
+    PriorityQueue<SourcePartition> byHead =
+        new PriorityQueue<>(Comparator.comparingLong(state -> state.held.peekFirst().time()));
+    for (SourcePartition state : owned) {
       if (!paused.contains(state.partition) && !state.held.isEmpty()) {
         byHead.add(state);
       }
@@ -418,12 +415,12 @@ public final class EventTimeGate {
     Map<TopicPartition, List<ConsumerRecord<byte[], byte[]>>> released = new HashMap<>();
     int count = 0;
     while (count < maxRecords && !byHead.isEmpty()) {
-      Partition state = byHead.poll();
+      SourcePartition state = byHead.poll();
       if (aligning && !releases(state, low)) {
         // Too far ahead of the other partitions; another partition's head may still pass.
         continue;
       }
-      Held head = state.held.removeFirst();
+      SourcePartition.Held head = state.held.removeFirst();
       state.inFlight.addLast(head);
       released.computeIfAbsent(state.partition, partition -> new ArrayList<>()).add(head.record);
       addHeld(-1);
@@ -433,7 +430,7 @@ public final class EventTimeGate {
       }
     }
     Map<TopicPartition, OffsetAndMetadata> nextOffsets = new HashMap<>();
-    for (Partition state : owned) {
+    for (SourcePartition state : owned) {
       settle(state, paused, released.get(state.partition), nextOffsets);
     }
     return new Released(released, nextOffsets);
@@ -441,7 +438,7 @@ public final class EventTimeGate {
 
   /** After a release: the offset to report for {@code state} and the count of records held back. */
   private void settle(
-      Partition state,
+      SourcePartition state,
       Set<TopicPartition> paused,
       @Nullable List<ConsumerRecord<byte[], byte[]>> released,
       Map<TopicPartition, OffsetAndMetadata> nextOffsets) {
@@ -463,7 +460,7 @@ public final class EventTimeGate {
 
   /**
    * Turns alignment on or off against the whole version, at most every 50 ms: on while a partition
-   * lags or is unknown, off once none does and nothing is held.
+   * lags or is unknown, off once none has for a second and nothing is held.
    */
   private void checkMode() {
     long now = nanoTime.getAsLong();
@@ -472,9 +469,17 @@ public final class EventTimeGate {
     }
     modeCheckedAt = now;
     Optional<String> behind = behind();
-    if (behind.isPresent() && !aligning) {
-      startAligning(behind.get());
-    } else if (behind.isEmpty() && aligning && heldNow == 0) {
+    if (behind.isPresent()) {
+      caughtUpSince = NOT_CAUGHT_UP;
+      if (!aligning) {
+        startAligning(behind.get());
+      }
+      return;
+    }
+    if (caughtUpSince == NOT_CAUGHT_UP) {
+      caughtUpSince = now;
+    }
+    if (aligning && heldNow == 0 && now - caughtUpSince >= SETTLE_NANOS) {
       aligning = false;
       log.info(
           "Every source partition of {} has caught up: alignment is off", board.sources().size());
@@ -483,6 +488,7 @@ public final class EventTimeGate {
 
   private void startAligning(String why) {
     aligning = true;
+    caughtUpSince = NOT_CAUGHT_UP;
     alignments++;
     log.info("Aligning again by event time: {}", why);
   }
@@ -491,7 +497,7 @@ public final class EventTimeGate {
   private Optional<String> behind() {
     Map<TopicPartition, SharedPositions.Offsets> offsets = board.offsets();
     for (TopicPartition partition : board.sources()) {
-      Partition state = partitions.get(partition);
+      SourcePartition state = partitions.get(partition);
       if (state != null) {
         if (state.lag < 0) {
           return Optional.of(partition + " has not been fetched yet");
@@ -521,9 +527,9 @@ public final class EventTimeGate {
     Map<TopicPartition, Watermark.Position> positions = new HashMap<>();
     Map<TopicPartition, SharedPositions.Offsets> offsets = board.offsets();
     for (TopicPartition partition : board.sources()) {
-      Partition state = partitions.get(partition);
+      SourcePartition state = partitions.get(partition);
       if (state != null) {
-        positions.put(partition, position(state));
+        positions.put(partition, state.position(times, board));
         continue;
       }
       SharedPositions.Offsets known = offsets.get(partition);
@@ -543,72 +549,9 @@ public final class EventTimeGate {
     return watermark;
   }
 
-  /** Where a partition run here stands. */
-  private Watermark.Position position(Partition state) {
-    boolean atEnd = state.held.isEmpty() && state.inFlight.isEmpty() && state.lag == 0;
-    return atEnd ? Watermark.Position.AT_END : new Watermark.Position(false, frontier(state));
-  }
-
-  /**
-   * The event time of the first record of a partition run here that is not committed yet: of the
-   * records in flight, else held, else of the last one committed (what follows it was appended
-   * after it), else as last published by whoever ran it before.
-   */
-  private long frontier(Partition state) {
-    for (Held held : state.inFlight) {
-      long time = timeOf(held);
-      if (time != RecordTimes.NO_TIME) {
-        return time;
-      }
-    }
-    for (Held held : state.held) {
-      if (held.time != RecordTimes.NO_TIME) {
-        return held.time;
-      }
-    }
-    if (state.lastCommitted != null) {
-      long time = timeOf(state.lastCommitted);
-      if (time != RecordTimes.NO_TIME) {
-        return time;
-      }
-    }
-    return board
-        .published(state.partition)
-        .map(SharedPositions.Published::frontier)
-        .orElse(Watermark.UNKNOWN);
-  }
-
-  private long timeOf(Held held) {
-    if (held.time == NOT_READ) {
-      held.time = times.of(held.record);
-    }
-    return held.time;
-  }
-
-  /** Publishes the position of a partition run here if it moved since it was last published. */
-  private void publishIfMoved(Partition state) {
-    long committed = state.committed;
-    if (committed < 0) {
-      Held first = !state.inFlight.isEmpty() ? state.inFlight.peekFirst() : state.held.peekFirst();
-      if (first == null) {
-        return;
-      }
-      // Nothing committed since it was assigned: the consumer started at the group's offset.
-      committed = first.record.offset();
-    }
-    long frontier = frontier(state);
-    if (frontier == Watermark.UNKNOWN
-        || (committed == state.publishedCommitted && frontier == state.publishedFrontier)) {
-      return;
-    }
-    state.publishedCommitted = committed;
-    state.publishedFrontier = frontier;
-    board.publish(state.partition, committed, frontier);
-  }
-
-  private List<Partition> owned(Object owner) {
-    List<Partition> owned = new ArrayList<>();
-    for (Partition state : partitions.values()) {
+  private List<SourcePartition> owned(Object owner) {
+    List<SourcePartition> owned = new ArrayList<>();
+    for (SourcePartition state : partitions.values()) {
       if (state.owner == owner) {
         owned.add(state);
       }
@@ -616,7 +559,7 @@ public final class EventTimeGate {
     return owned;
   }
 
-  private void drop(Partition state) {
+  private void drop(SourcePartition state) {
     addHeld(-state.held.size());
     state.held.clear();
     state.fetchedSinceRelease = 0;
@@ -640,52 +583,4 @@ public final class EventTimeGate {
   record Released(
       Map<TopicPartition, List<ConsumerRecord<byte[], byte[]>>> records,
       Map<TopicPartition, OffsetAndMetadata> nextOffsets) {}
-
-  /** A fetched record with its event time, once read. */
-  private static final class Held {
-    final ConsumerRecord<byte[], byte[]> record;
-    long time;
-
-    Held(ConsumerRecord<byte[], byte[]> record, long time) {
-      this.record = record;
-      this.time = time;
-    }
-  }
-
-  /** A source partition assigned here, with the records held and in flight for it. */
-  private static final class Partition {
-    final TopicPartition partition;
-    final Object owner;
-
-    /** Fetched and not released to Kafka Streams yet, with their times. */
-    final ArrayDeque<Held> held = new ArrayDeque<>();
-
-    /** Released to Kafka Streams and not committed yet. */
-    final ArrayDeque<Held> inFlight = new ArrayDeque<>();
-
-    @Nullable Held lastCommitted;
-    long committed = -1;
-    long lag = -1;
-    long maxTime = RecordTimes.NO_TIME;
-
-    /** The consumer's own next offset after the last records it fetched. */
-    @Nullable OffsetAndMetadata consumerNext;
-
-    boolean nextUnreported;
-    int fetchedSinceRelease;
-    long publishedCommitted = -1;
-    long publishedFrontier = Watermark.UNKNOWN;
-
-    Partition(TopicPartition partition, Object owner) {
-      this.partition = partition;
-      this.owner = owner;
-    }
-
-    /**
-     * Records of this partition that Kafka Streams has not been given yet: held, and not fetched.
-     */
-    long behindBy() {
-      return Math.max(0, lag) + held.size();
-    }
-  }
 }

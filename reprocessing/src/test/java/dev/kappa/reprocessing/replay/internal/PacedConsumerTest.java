@@ -236,7 +236,10 @@ class PacedConsumerTest {
     // A is at its end, so it holds B back no more.
     assertThat(offsets(consumer.poll(POLL), B)).containsExactly(0L);
     consumer.commitSync();
-    nanos.addAndGet(Duration.ofMillis(60).toNanos());
+    // Caught up at the next check of the version, and a second later alignment is off.
+    nanos.addAndGet(Duration.ofMillis(100).toNanos());
+    consumer.poll(POLL);
+    nanos.addAndGet(Duration.ofMillis(1_100).toNanos());
     consumer.poll(POLL);
     assertThat(gate.aligning()).isFalse();
 
