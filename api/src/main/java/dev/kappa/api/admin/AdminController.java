@@ -8,7 +8,6 @@ import dev.kappa.api.admin.Views.StartRequest;
 import dev.kappa.api.admin.Views.SwapRequest;
 import dev.kappa.api.host.ServingHost;
 import dev.kappa.api.host.UnknownVersionException;
-import dev.kappa.api.peer.PeerClient;
 import dev.kappa.api.query.BadQueryException;
 import dev.kappa.api.security.Roles;
 import dev.kappa.reprocessing.JobHost;
@@ -48,11 +47,9 @@ final class AdminController {
   private static final Duration RETRY_AFTER = Duration.ofSeconds(1);
 
   private final ServingHost serving;
-  private final PeerClient peers;
 
-  AdminController(ServingHost serving, PeerClient peers) {
+  AdminController(ServingHost serving) {
     this.serving = serving;
-    this.peers = peers;
   }
 
   @Post(uri = "/versions", consumes = MediaType.APPLICATION_JSON)
