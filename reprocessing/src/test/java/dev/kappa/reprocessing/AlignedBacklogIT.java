@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.kappa.embedded.EmbeddedKafkaExtension;
-import dev.kappa.reprocessing.SiteReadings.Total;
-import dev.kappa.reprocessing.query.StoreNotReadyException;
-import dev.kappa.reprocessing.query.WindowValue;
 import dev.kappa.reprocessing.registry.VersionStatus;
 import dev.kappa.reprocessing.replay.ReplayProgress;
 import dev.kappa.topology.runtime.JobConfig;
@@ -17,7 +14,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.AfterEach;
@@ -82,7 +78,7 @@ class AlignedBacklogIT {
     Instant started = Instant.now();
     hosts.get(0).startVersion(job, 1, StartOptions.defaults());
 
-    awaitExactWindows(job, 1, false);
+    SiteWindows.awaitExact(hosts, job, 1, workload, false, TIMEOUT);
     System.out.printf(
         "ALIGNED BACKLOG: v1 of '%s' counted %,d readings exactly on 3 instances in %.1f s%n",
         job, READINGS, Duration.between(started, Instant.now()).toMillis() / 1000.0);
@@ -94,7 +90,7 @@ class AlignedBacklogIT {
     String job = "replay-on-two";
     startHosts(job, 2);
     hosts.get(0).startVersion(job, 1, StartOptions.defaults());
-    awaitExactWindows(job, 1, false);
+    SiteWindows.awaitExact(hosts, job, 1, workload, false, TIMEOUT);
     assertNoLateDrops(job, 1);
 
     // v2 counts only large readings. It replays on both instances, beside v1.
@@ -115,7 +111,7 @@ class AlignedBacklogIT {
     assertThat(hosts.get(0).history(job).version(2).orElseThrow().lateDropped()).isZero();
 
     hosts.get(0).swap(job, 2);
-    awaitExactWindows(job, 2, true);
+    SiteWindows.awaitExact(hosts, job, 2, workload, true, TIMEOUT);
     assertNoLateDrops(job, 2);
   }
 
@@ -149,40 +145,6 @@ class AlignedBacklogIT {
                 streams.metadataForLocalThreads().stream()
                     .anyMatch(thread -> !thread.activeTasks().isEmpty()))
         .orElse(false);
-  }
-
-  private void awaitExactWindows(String job, int version, boolean onlyLarge) {
-    await()
-        .atMost(TIMEOUT)
-        .pollInterval(Duration.ofSeconds(1))
-        .ignoreException(StoreNotReadyException.class)
-        .untilAsserted(
-            () -> {
-              for (int site = 0; site < Workload.sites(); site++) {
-                String name = Workload.site(site);
-                assertThat(windows(job, name, version))
-                    .as("windows of %s in v%d", name, version)
-                    .isEqualTo(workload.expectedWindows(name, onlyLarge));
-              }
-            });
-  }
-
-  /** The windows of {@code site}, from whichever instance holds its partition. */
-  private Map<Instant, Total> windows(String job, String site, int version) {
-    Map<Instant, Total> windows = new TreeMap<>();
-    for (JobHost host : hosts) {
-      List<WindowValue<Total>> values =
-          host.queries()
-              .table(job, SiteReadings.BY_SITE)
-              .inVersion(version)
-              .windows(
-                  site,
-                  Workload.START.minus(Duration.ofHours(1)),
-                  Workload.START.plus(Duration.ofDays(1)))
-              .value();
-      values.forEach(window -> windows.put(window.start(), window.value()));
-    }
-    return windows;
   }
 
   /** No instance dropped a record as late: by each instance's count, and by the version's. */

@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.kappa.embedded.EmbeddedKafkaExtension;
-import dev.kappa.reprocessing.SiteReadings.Total;
-import dev.kappa.reprocessing.query.StoreNotReadyException;
-import dev.kappa.reprocessing.query.WindowValue;
 import dev.kappa.reprocessing.replay.ReplayProgress;
 import dev.kappa.topology.runtime.JobConfig;
 import java.nio.file.Path;
@@ -14,7 +11,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.config.TopicConfig;
 import org.junit.jupiter.api.Test;
@@ -67,7 +63,7 @@ class IdlePartitionsIT {
               .start()) {
         Instant started = Instant.now();
         host.startVersion(JOB, 1, StartOptions.defaults());
-        awaitExactWindows(host, workload, BACKLOG_BOUND);
+        SiteWindows.awaitExact(List.of(host), JOB, 1, workload, false, BACKLOG_BOUND);
         Duration backlog = Duration.between(started, Instant.now());
 
         // Live, on partitions 0 and 1 only: 2 and 3 have nothing to process and hold nothing.
@@ -77,7 +73,7 @@ class IdlePartitionsIT {
         workload.stop();
         live.get();
         Instant stopped = Instant.now();
-        awaitExactWindows(host, workload, LIVE_BOUND);
+        SiteWindows.awaitExact(List.of(host), JOB, 1, workload, false, LIVE_BOUND);
         Duration live2 = Duration.between(stopped, Instant.now());
 
         ReplayProgress progress = host.progress(JobVersion.of(JOB, 1)).orElseThrow();
@@ -88,35 +84,5 @@ class IdlePartitionsIT {
         assertThat(progress.lateDropped()).isZero();
       }
     }
-  }
-
-  private static void awaitExactWindows(JobHost host, Workload workload, Duration bound) {
-    await()
-        .atMost(bound)
-        .pollInterval(Duration.ofMillis(250))
-        .ignoreException(StoreNotReadyException.class)
-        .untilAsserted(
-            () -> {
-              for (int site = 0; site < Workload.sites(); site++) {
-                String name = Workload.site(site);
-                assertThat(windows(host, name))
-                    .as("windows of %s", name)
-                    .isEqualTo(workload.expectedWindows(name, false));
-              }
-            });
-  }
-
-  private static Map<Instant, Total> windows(JobHost host, String site) {
-    List<WindowValue<Total>> values =
-        host.queries()
-            .table(JOB, SiteReadings.BY_SITE)
-            .windows(
-                site,
-                Workload.START.minus(Duration.ofHours(1)),
-                Workload.START.plus(Duration.ofDays(1)))
-            .value();
-    Map<Instant, Total> windows = new TreeMap<>();
-    values.forEach(window -> windows.put(window.start(), window.value()));
-    return windows;
   }
 }

@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.kappa.embedded.EmbeddedKafkaExtension;
-import dev.kappa.reprocessing.SiteReadings.Total;
-import dev.kappa.reprocessing.query.StoreNotReadyException;
-import dev.kappa.reprocessing.query.WindowValue;
 import dev.kappa.reprocessing.replay.ReplayProgress;
 import dev.kappa.topology.runtime.JobConfig;
 import java.io.BufferedReader;
@@ -21,7 +18,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -111,19 +107,7 @@ class KilledInstanceIT {
           again.stop();
         }
 
-        await()
-            .atMost(TIMEOUT)
-            .pollInterval(Duration.ofSeconds(1))
-            .ignoreException(StoreNotReadyException.class)
-            .untilAsserted(
-                () -> {
-                  for (int site = 0; site < Workload.sites(); site++) {
-                    String name = Workload.site(site);
-                    assertThat(windows(here, job, name))
-                        .as("windows of %s", name)
-                        .isEqualTo(workload.expectedWindows(name, false));
-                  }
-                });
+        SiteWindows.awaitExact(List.of(here), job, 1, workload, false, TIMEOUT);
         assertThat(here.running(v1).orElseThrow().lateDroppedBySubtopology()).isEmpty();
         ReplayProgress progress = here.progress(v1).orElseThrow();
         System.out.println("PROGRESS: " + progress);
@@ -143,20 +127,6 @@ class KilledInstanceIT {
                     .mapToInt(thread -> thread.activeTasks().size())
                     .sum())
         .orElse(0);
-  }
-
-  private static Map<Instant, Total> windows(JobHost host, String job, String site) {
-    List<WindowValue<Total>> values =
-        host.queries()
-            .table(job, SiteReadings.BY_SITE)
-            .windows(
-                site,
-                Workload.START.minus(Duration.ofHours(1)),
-                Workload.START.plus(Duration.ofDays(1)))
-            .value();
-    Map<Instant, Total> windows = new TreeMap<>();
-    values.forEach(window -> windows.put(window.start(), window.value()));
-    return windows;
   }
 
   /** A {@link HostProcess} and what it last reported. */

@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.kappa.embedded.EmbeddedKafkaExtension;
 import dev.kappa.reprocessing.SiteReadings.Total;
-import dev.kappa.reprocessing.query.WindowValue;
 import dev.kappa.reprocessing.registry.VersionStatus;
 import dev.kappa.reprocessing.replay.ReplayPlan;
 import dev.kappa.reprocessing.replay.ReplayProgress;
@@ -16,7 +15,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Test;
@@ -91,26 +89,13 @@ class ReplayEquivalenceIT {
               () -> {
                 for (int site = 0; site < Workload.sites(); site++) {
                   String name = Workload.site(site);
-                  Map<Instant, Total> live1 = windows(host, name, 1);
+                  Map<Instant, Total> live1 = SiteWindows.of(List.of(host), JOB, 1, name);
                   assertThat(live1).isEqualTo(workload.expectedWindows(name, false));
-                  assertThat(windows(host, name, 2)).as("v2 windows of %s", name).isEqualTo(live1);
+                  assertThat(SiteWindows.of(List.of(host), JOB, 2, name))
+                      .as("v2 windows of %s", name)
+                      .isEqualTo(live1);
                 }
               });
     }
-  }
-
-  private static Map<Instant, Total> windows(JobHost host, String site, int version) {
-    List<WindowValue<Total>> values =
-        host.queries()
-            .table(JOB, SiteReadings.BY_SITE)
-            .inVersion(version)
-            .windows(
-                site,
-                Workload.START.minus(Duration.ofHours(1)),
-                Workload.START.plus(Duration.ofDays(1)))
-            .value();
-    Map<Instant, Total> windows = new TreeMap<>();
-    values.forEach(window -> windows.put(window.start(), window.value()));
-    return windows;
   }
 }

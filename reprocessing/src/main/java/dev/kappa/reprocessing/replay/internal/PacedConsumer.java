@@ -31,9 +31,10 @@ import org.apache.kafka.common.metrics.KafkaMetric;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The main consumer of one stream thread during a replay: it polls the real consumer and passes on
- * the records of the source partitions only as its {@link EventTimeGate} releases them, holding the
- * others; every other partition's records pass unchanged.
+ * The main consumer of one stream thread of a version: it polls the real consumer and passes on the
+ * records of the source partitions only as its {@link EventTimeGate} releases them, holding the
+ * others; every other partition's records pass unchanged. After each poll it tells the gate how far
+ * each source partition lags, and after each commit (at-least-once) what was committed.
  *
  * <p>To Kafka Streams it looks like a consumer that has not fetched the held records yet, so that
  * nothing it commits skips one:
@@ -42,7 +43,8 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@link #poll(Duration)} returns released records with {@link ConsumerRecords#nextOffsets()}
  *       covering only them (Kafka Streams commits those offsets for a task with an empty queue).
  *       While the gate holds everything back, it waits up to its timeout, looking at the gate every
- *       10 ms, since another stream thread's progress may be what releases its records;
+ *       10 ms, since a commit of another stream thread or instance may be what releases its
+ *       records;
  *   <li>{@link #position(TopicPartition)} is the offset of the first held record, if any (Kafka
  *       Streams commits the position when it is beyond the last record it processed);
  *   <li>{@link #currentLag(TopicPartition)} is 0 for a partition with held records: they are later

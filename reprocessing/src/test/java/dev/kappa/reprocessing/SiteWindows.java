@@ -1,0 +1,66 @@
+package dev.kappa.reprocessing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.kappa.reprocessing.SiteReadings.Total;
+import dev.kappa.reprocessing.query.StoreNotReadyException;
+import dev.kappa.reprocessing.query.TableQueries;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** The windows of {@link SiteReadings#BY_SITE} as the tests read them and compare them. */
+final class SiteWindows {
+
+  private SiteWindows() {}
+
+  /**
+   * The windows of {@code site} in {@code version} of {@code job}, from whichever of {@code hosts}
+   * holds its partition (hosts without an {@code application.server} answer from the partitions
+   * they hold).
+   */
+  static Map<Instant, Total> of(Collection<JobHost> hosts, String job, int version, String site) {
+    Map<Instant, Total> windows = new TreeMap<>();
+    for (JobHost host : hosts) {
+      TableQueries.TableView<String, Total> table =
+          host.queries().table(job, SiteReadings.BY_SITE).inVersion(version);
+      table
+          .windows(
+              site,
+              Workload.START.minus(Duration.ofHours(1)),
+              Workload.START.plus(Duration.ofDays(1)))
+          .value()
+          .forEach(window -> windows.put(window.start(), window.value()));
+    }
+    return windows;
+  }
+
+  /**
+   * Waits up to {@code timeout} until every site's windows in {@code version} are those {@code
+   * workload} produced: every reading, or only the large ones.
+   */
+  static void awaitExact(
+      Collection<JobHost> hosts,
+      String job,
+      int version,
+      Workload workload,
+      boolean onlyLarge,
+      Duration timeout) {
+    await()
+        .atMost(timeout)
+        .pollInterval(Duration.ofMillis(250))
+        .ignoreException(StoreNotReadyException.class)
+        .untilAsserted(
+            () -> {
+              for (int site = 0; site < Workload.sites(); site++) {
+                String name = Workload.site(site);
+                assertThat(of(hosts, job, version, name))
+                    .as("windows of %s in v%d", name, version)
+                    .isEqualTo(workload.expectedWindows(name, onlyLarge));
+              }
+            });
+  }
+}
