@@ -139,7 +139,10 @@ public final class EventTimeGate {
     return aligning;
   }
 
-  /** The low watermark at the last release, if one was known and some partition held it. */
+  /**
+   * The low watermark when records were last held against it, if one was known and some partition
+   * held it.
+   */
   public synchronized OptionalLong watermark() {
     long value = watermark.value();
     return value == Watermark.UNKNOWN || value == Watermark.NONE
@@ -198,12 +201,12 @@ public final class EventTimeGate {
   }
 
   /**
-   * Registers the source partitions among {@code assignedSourcePartitions} as assigned to {@code
-   * owner}, with nothing fetched yet. A partition another owner still had is taken over, and what
-   * that owner held for it is dropped.
+   * Registers the source partitions among {@code assignedPartitions} as assigned to {@code owner},
+   * with nothing fetched yet. A partition another owner still had is taken over, and what that
+   * owner held for it is dropped.
    */
-  synchronized void assign(Object owner, Collection<TopicPartition> assignedSourcePartitions) {
-    for (TopicPartition partition : assignedSourcePartitions) {
+  synchronized void assign(Object owner, Collection<TopicPartition> assignedPartitions) {
+    for (TopicPartition partition : assignedPartitions) {
       if (times.isSource(partition.topic())) {
         SourcePartition previous = partitions.put(partition, new SourcePartition(partition, owner));
         if (previous != null) {
@@ -213,9 +216,9 @@ public final class EventTimeGate {
     }
   }
 
-  /** Forgets {@code revokedSourcePartitions} of {@code owner} and drops what was held for them. */
-  synchronized void revoke(Object owner, Collection<TopicPartition> revokedSourcePartitions) {
-    for (TopicPartition partition : revokedSourcePartitions) {
+  /** Forgets {@code revokedPartitions} of {@code owner} and drops what was held for them. */
+  synchronized void revoke(Object owner, Collection<TopicPartition> revokedPartitions) {
+    for (TopicPartition partition : revokedPartitions) {
       SourcePartition state = partitions.get(partition);
       if (state != null && state.owner == owner) {
         drop(state);
@@ -376,11 +379,19 @@ public final class EventTimeGate {
    */
   synchronized boolean canRelease(Object owner, Set<TopicPartition> paused) {
     checkMode();
-    Watermark.Low low = computeWatermark();
+    // The watermark is read only when something is held: never while alignment is off.
+    Watermark.Low low = null;
     for (SourcePartition state : owned(owner)) {
-      if (!paused.contains(state.partition)
-          && !state.held.isEmpty()
-          && (!aligning || releases(state, low))) {
+      if (paused.contains(state.partition) || state.held.isEmpty()) {
+        continue;
+      }
+      if (!aligning) {
+        return true;
+      }
+      if (low == null) {
+        low = computeWatermark();
+      }
+      if (releases(state, low)) {
         return true;
       }
     }
@@ -404,7 +415,6 @@ public final class EventTimeGate {
   synchronized Released release(Object owner, Set<TopicPartition> paused, int maxRecords) {
     checkMode();
     List<SourcePartition> owned = owned(owner);
-    Watermark.Low low = computeWatermark();
     PriorityQueue<SourcePartition> byHead =
         new PriorityQueue<>(Comparator.comparingLong(state -> state.held.peekFirst().time()));
     for (SourcePartition state : owned) {
@@ -412,11 +422,13 @@ public final class EventTimeGate {
         byHead.add(state);
       }
     }
+    // Only what is held waits for the watermark: read it only then.
+    Watermark.Low low = aligning && !byHead.isEmpty() ? computeWatermark() : null;
     Map<TopicPartition, List<ConsumerRecord<byte[], byte[]>>> released = new HashMap<>();
     int count = 0;
     while (count < maxRecords && !byHead.isEmpty()) {
       SourcePartition state = byHead.poll();
-      if (aligning && !releases(state, low)) {
+      if (low != null && !releases(state, low)) {
         // Too far ahead of the other partitions; another partition's head may still pass.
         continue;
       }
