@@ -1,9 +1,13 @@
 package dev.kappa.topology;
 
+import dev.kappa.serde.Codec;
 import dev.kappa.stores.PersistentStores;
 import dev.kappa.topology.deadletter.InvalidRecordException;
 import dev.kappa.topology.internal.EventTimeExtractor;
 import dev.kappa.topology.internal.JoinTopics;
+import dev.kappa.topology.internal.PartialAggregation;
+import dev.kappa.topology.internal.PartialMerge;
+import dev.kappa.topology.internal.WindowPartial;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -14,6 +18,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
+import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
@@ -25,10 +31,13 @@ import org.apache.kafka.streams.kstream.JoinWindows;
 import org.apache.kafka.streams.kstream.KGroupedStream;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.KTable;
+import org.apache.kafka.streams.kstream.KeyValueMapper;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Merger;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Reducer;
+import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.kstream.SessionWindows;
 import org.apache.kafka.streams.kstream.SlidingWindows;
 import org.apache.kafka.streams.kstream.StreamJoined;
@@ -37,8 +46,11 @@ import org.apache.kafka.streams.kstream.TimeWindowedKStream;
 import org.apache.kafka.streams.kstream.TimeWindows;
 import org.apache.kafka.streams.kstream.ValueJoiner;
 import org.apache.kafka.streams.kstream.Windowed;
+import org.apache.kafka.streams.kstream.WindowedSerdes;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.SessionStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.TimestampedKeyValueStore;
 import org.apache.kafka.streams.state.WindowStore;
 import org.jspecify.annotations.Nullable;
 
@@ -260,6 +272,192 @@ public final class JobStreamsBuilder {
   }
 
   /**
+   * Aggregates {@code stream} by the coarser key {@code groupBy} over tumbling {@code windows} into
+   * the windowed serving table {@code table}, in two phases, so that records do not cross a
+   * repartition topic: partial aggregates do.
+   *
+   * <ol>
+   *   <li>Each task adds its own records, as {@code aggregator} adds them to {@code initializer}'s
+   *       value, into one partial aggregate per (group key, window), in a logged and cached store
+   *       named {@code <table>-partials}. A record that arrives after the grace period of its
+   *       window, by the stream time of its own task, is dropped and counted in Kafka Streams'
+   *       {@code dropped-records} metric.
+   *   <li>At most every commit interval, each task sends its partials through the repartition topic
+   *       {@code <table>-partials}, keyed by group key, and removes them from its store; under
+   *       exactly-once both happen in the transaction that commits the records they hold.
+   *   <li>The task of each group key adds the partials of all tasks with {@code merge} into the
+   *       table (processor {@code <table>-aggregate}).
+   * </ol>
+   *
+   * <p>A key that every record shares (a total over all records) is then aggregated by every task,
+   * not by the one task that holds the key. {@code merge} must add partials as {@code aggregator}
+   * adds records: adding the records of two partials one by one gives their merge. The table is
+   * updated as partials arrive ({@link EmitStrategy#onWindowUpdate()}); it keeps windows for its
+   * retention, by default size + grace, and coarser tables can be rolled up from the returned
+   * table.
+   *
+   * @throws IllegalArgumentException if {@code windows} hop
+   */
+  public <K, V, G, A> WindowedTable<G, A> aggregate(
+      KStream<K, V> stream,
+      KeyValueMapper<? super K, ? super V, ? extends G> groupBy,
+      TimeWindows windows,
+      ServingTable<G, A> table,
+      Initializer<A> initializer,
+      Aggregator<? super G, ? super V, A> aggregator,
+      Reducer<A> merge) {
+    return aggregateInPhases(stream, groupBy, true, windows, table, initializer, aggregator, merge);
+  }
+
+  /**
+   * Like {@link #aggregate(KStream, KeyValueMapper, TimeWindows, ServingTable, Initializer,
+   * Aggregator, Reducer)}, grouped by the key of {@code stream}, which must be partitioned by it (a
+   * source stream, or one that went through {@link KStream#repartition}): the partials of a task
+   * are its own keys', so they are added into the table in the same task, with no repartition. What
+   * this saves over {@link #aggregate(KGroupedStream, TimeWindows, EmitStrategy, ServingTable,
+   * Initializer, Aggregator)} is writes: the table's store and changelog take one update per key
+   * and window at each commit, not one per record, and rollups can be built from the table.
+   */
+  public <K, V, A> WindowedTable<K, A> aggregateByKey(
+      KStream<K, V> stream,
+      TimeWindows windows,
+      ServingTable<K, A> table,
+      Initializer<A> initializer,
+      Aggregator<? super K, ? super V, A> aggregator,
+      Reducer<A> merge) {
+    return aggregateInPhases(
+        stream, (key, value) -> key, false, windows, table, initializer, aggregator, merge);
+  }
+
+  /**
+   * Rolls the windowed table {@code finer} up into the coarser windowed serving table {@code
+   * table}: the windows of {@code grid} (which the windows of {@code finer} must fit into, as
+   * minutes fit into hours) of the keys {@code key} maps the keys of {@code finer} to (as nodes map
+   * to their agent). The rollup adds up partial aggregates of {@code finer}, with its merge, not
+   * records: the task of each key of {@code finer} adds its partials into partials of the coarser
+   * table, sends them at most every commit interval through the repartition topic {@code
+   * <table>-partials}, and the task of each coarser key adds them into {@code table}, exactly as
+   * {@link #aggregate(KStream, KeyValueMapper, TimeWindows, ServingTable, Initializer, Aggregator,
+   * Reducer)} does. No record is late here: the table counts what {@code finer} counts.
+   *
+   * <p>The table keeps windows for its retention, by default its longest window plus what {@code
+   * finer} keeps beyond its own longest window. It may be rolled up further.
+   *
+   * @throws JobDefinitionException if the windows of {@code finer} do not fit into {@code grid}
+   */
+  public <K, G, A> WindowedTable<G, A> rollUp(
+      WindowedTable<K, A> finer,
+      Function<? super K, ? extends G> key,
+      TimeGrid grid,
+      ServingTable<G, A> table) {
+    Objects.requireNonNull(key, "key");
+    return rollUp(finer, (k, partial) -> key.apply(k), true, grid, table);
+  }
+
+  /**
+   * Rolls the windowed table {@code finer} up into the longer windows of {@code grid}, key by key:
+   * the task of each key adds its windows into the coarser ones, with no repartition. See {@link
+   * #rollUp(WindowedTable, Function, TimeGrid, ServingTable)}.
+   *
+   * @throws JobDefinitionException if the windows of {@code finer} do not fit into {@code grid}
+   */
+  public <K, A> WindowedTable<K, A> rollUp(
+      WindowedTable<K, A> finer, TimeGrid grid, ServingTable<K, A> table) {
+    return rollUp(finer, (k, partial) -> k, false, grid, table);
+  }
+
+  private <K, V, G, A> WindowedTable<G, A> aggregateInPhases(
+      KStream<K, V> stream,
+      KeyValueMapper<? super K, ? super V, ? extends G> groupBy,
+      boolean repartition,
+      TimeWindows windows,
+      ServingTable<G, A> table,
+      Initializer<A> initializer,
+      Aggregator<? super G, ? super V, A> aggregator,
+      Reducer<A> merge) {
+    Objects.requireNonNull(groupBy, "groupBy");
+    TimeGrid grid = TimeGrid.of(windows);
+    Duration grace = Duration.ofMillis(windows.gracePeriodMs());
+    Duration retention = retention(table, PersistentStores.minimumRetention(windows));
+    graces.add(grace);
+    KStream<G, WindowPartial<A>> partials =
+        stream.process(
+            PartialAggregation.ofRecords(
+                partialStore(table, grid), groupBy, grid, grace, initializer, aggregator),
+            Named.as(table.name() + "-partials"));
+    return mergeInto(partials, repartition, grid, retention, table, merge);
+  }
+
+  private <K, G, A> WindowedTable<G, A> rollUp(
+      WindowedTable<K, A> finer,
+      KeyValueMapper<? super K, ? super WindowPartial<A>, ? extends G> key,
+      boolean repartition,
+      TimeGrid grid,
+      ServingTable<G, A> table) {
+    Objects.requireNonNull(grid, "grid");
+    if (!finer.grid().fitsInto(grid)) {
+      throw new JobDefinitionException(
+          "Job '"
+              + job.name()
+              + "' rolls table '"
+              + finer.servingTable().name()
+              + "' up into '"
+              + table.name()
+              + "', but its windows of "
+              + finer.grid()
+              + " do not fit into windows of "
+              + grid
+              + ": roll up into windows that are a whole number of the finer ones");
+    }
+    Duration margin = finer.retention().minus(finer.grid().longestWindow());
+    Duration retention = retention(table, grid.longestWindow().plus(margin));
+    KStream<G, WindowPartial<A>> partials =
+        finer
+            .partials()
+            .process(
+                PartialAggregation.ofPartials(partialStore(table, grid), key, grid, finer.merge()),
+                Named.as(table.name() + "-partials"));
+    return mergeInto(partials, repartition, grid, retention, table, finer.merge());
+  }
+
+  private <G, A> WindowedTable<G, A> mergeInto(
+      KStream<G, WindowPartial<A>> partials,
+      boolean repartition,
+      TimeGrid grid,
+      Duration retention,
+      ServingTable<G, A> table,
+      Reducer<A> merge) {
+    serve(table, ServingTable.Shape.WINDOWED, grid.longestWindow(), retention, grid);
+    KStream<G, WindowPartial<A>> arriving =
+        repartition
+            ? partials.repartition(
+                Repartitioned.<G, WindowPartial<A>>as(table.name() + "-partials")
+                    .withKeySerde(table.keys().serde())
+                    .withValueSerde(WindowPartial.serde(table.values().serde())))
+            : partials;
+    KStream<G, WindowPartial<A>> merged =
+        arriving.process(
+            new PartialMerge<>(
+                PersistentStores.windowStoreBuilder(
+                    table.name(), table.keys(), table.values(), grid.longestWindow(), retention),
+                merge),
+            Named.as(table.name() + "-aggregate"));
+    return new WindowedTable<>(table, grid, retention, merge, merged);
+  }
+
+  /** The store of a table's partials, keyed by group key and window start. */
+  @SuppressWarnings("unchecked")
+  private static <G, A> StoreBuilder<TimestampedKeyValueStore<Windowed<G>, A>> partialStore(
+      ServingTable<G, A> table, TimeGrid grid) {
+    Class<Windowed<G>> type = (Class<Windowed<G>>) (Class<?>) Windowed.class;
+    Serde<Windowed<G>> keys =
+        new WindowedSerdes.TimeWindowedSerde<>(
+            table.keys().serde(), grid.longestWindow().toMillis());
+    return PersistentStores.keyValueStoreBuilder(
+        table.name() + "-partials", Codec.of(type, keys), table.values());
+  }
+
+  /**
    * Joins each record of {@code left} with each record of {@code right} of the same key whose
    * timestamps are within {@code windows} of each other. A record arriving after the window's grace
    * period is not joined. The join's processors and stores are named {@code <name>-...}, and both
@@ -359,6 +557,15 @@ public final class JobStreamsBuilder {
       ServingTable.Shape shape,
       @Nullable Duration windowSize,
       @Nullable Duration retention) {
+    serve(table, shape, windowSize, retention, null);
+  }
+
+  private void serve(
+      ServingTable<?, ?> table,
+      ServingTable.Shape shape,
+      @Nullable Duration windowSize,
+      @Nullable Duration retention,
+      @Nullable TimeGrid grid) {
     requireDeclared(
         job.declaredServingTable(table.name()),
         table,
@@ -387,7 +594,7 @@ public final class JobStreamsBuilder {
               + "' twice:"
               + " each serving table is the store of exactly one aggregation");
     }
-    servedTables.put(table.name(), new ServedTable(table, windowSize, retention));
+    servedTables.put(table.name(), new ServedTable(table, windowSize, retention, grid));
   }
 
   /**

@@ -181,7 +181,6 @@ public final class TableQueries {
         Instant from, Instant to) {
       checkTimeRange(from, to);
       Target target = target(ServingTable.Shape.WINDOWED, "read windows of all keys");
-      Duration size = Objects.requireNonNull(target.served().windowSize());
       List<KeyValue<K, WindowValue<V>>> rows = new ArrayList<>();
       Map<Integer, QueryResult<KeyValueIterator<Windowed<K>, Object>>> results =
           query(
@@ -194,7 +193,8 @@ public final class TableQueries {
                 rows.add(
                     KeyValue.pair(
                         window.key.key(),
-                        new WindowValue<>(start, start.plus(size), value(window.value))));
+                        new WindowValue<>(
+                            start, target.served().windowEnd(start), value(window.value))));
               });
         }
       }
@@ -259,7 +259,6 @@ public final class TableQueries {
         sessions(target, location, key, from, to, windows);
         return new Answer<>(target.version(), windows);
       }
-      Duration size = Objects.requireNonNull(target.served().windowSize());
       // On a timestamped window store (which every windowed aggregation has), Kafka Streams 4.3
       // answers a WindowKeyQuery with ValueAndTimestamp<V>, not the V of its signature.
       for (QueryResult<WindowStoreIterator<Object>> result :
@@ -272,7 +271,9 @@ public final class TableQueries {
           iterator.forEachRemaining(
               window -> {
                 Instant start = Instant.ofEpochMilli(window.key);
-                windows.add(new WindowValue<>(start, start.plus(size), value(window.value)));
+                windows.add(
+                    new WindowValue<>(
+                        start, target.served().windowEnd(start), value(window.value)));
               });
         }
       }

@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -133,6 +134,15 @@ public final class JobTestDriver implements AutoCloseable {
    */
   public long droppedRecords() {
     return StreamsMetricSums.total(driver.metrics(), "dropped-records-total");
+  }
+
+  /**
+   * Moves the driver's wall clock on by {@code duration}, which runs what is due on the way: tables
+   * aggregated in two phases and rollups ({@link dev.kappa.topology.WindowedTable}) take the
+   * partials of their tasks at most every second of wall-clock time, one level of rollup at a time.
+   */
+  public void advanceWallClockTime(Duration duration) {
+    driver.advanceWallClockTime(duration);
   }
 
   /** The store of a key-value serving table. */

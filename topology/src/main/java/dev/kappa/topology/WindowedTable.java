@@ -1,0 +1,65 @@
+package dev.kappa.topology;
+
+import dev.kappa.topology.internal.WindowPartial;
+import java.time.Duration;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Reducer;
+
+/**
+ * A windowed serving table that {@link JobStreamsBuilder} aggregates from partial aggregates, and
+ * from which coarser tables can be rolled up ({@link JobStreamsBuilder#rollUp}): by key (node →
+ * agent → network), by time (minute → hour → day → month), or both.
+ *
+ * <p>The table is updated from partials that each task sends at most every commit interval, so an
+ * update of the table may lag its records by that interval; it is queried like any windowed serving
+ * table.
+ *
+ * @param <K> the key of the table
+ * @param <A> the aggregate
+ */
+public final class WindowedTable<K, A> {
+
+  private final ServingTable<K, A> table;
+  private final TimeGrid grid;
+  private final Duration retention;
+  private final Reducer<A> merge;
+  private final KStream<K, WindowPartial<A>> partials;
+
+  WindowedTable(
+      ServingTable<K, A> table,
+      TimeGrid grid,
+      Duration retention,
+      Reducer<A> merge,
+      KStream<K, WindowPartial<A>> partials) {
+    this.table = table;
+    this.grid = grid;
+    this.retention = retention;
+    this.merge = merge;
+    this.partials = partials;
+  }
+
+  /** The serving table. */
+  public ServingTable<K, A> servingTable() {
+    return table;
+  }
+
+  /** The windows of the table. */
+  public TimeGrid grid() {
+    return grid;
+  }
+
+  /** How long the table keeps a window: at least its length. */
+  public Duration retention() {
+    return retention;
+  }
+
+  /** How two partial aggregates of a window add up. */
+  Reducer<A> merge() {
+    return merge;
+  }
+
+  /** The partials merged into the table, in the task that holds the table's key. */
+  KStream<K, WindowPartial<A>> partials() {
+    return partials;
+  }
+}
