@@ -6,13 +6,18 @@ import static org.awaitility.Awaitility.await;
 import dev.kappa.reprocessing.SiteReadings.Total;
 import dev.kappa.reprocessing.query.StoreNotReadyException;
 import dev.kappa.reprocessing.query.TableQueries;
+import dev.kappa.topology.ServingTable;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Collection;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** The windows of {@link SiteReadings#BY_SITE} as the tests read them and compare them. */
+/**
+ * The windows of {@link SiteReadings#BY_SITE}, and of the site tables aggregated in two phases and
+ * rolled up, as the tests read them and compare them.
+ */
 final class SiteWindows {
 
   private SiteWindows() {}
@@ -23,13 +28,23 @@ final class SiteWindows {
    * they hold).
    */
   static Map<Instant, Total> of(Collection<JobHost> hosts, String job, int version, String site) {
+    return of(hosts, job, version, SiteReadings.BY_SITE, site);
+  }
+
+  /** The windows of {@code key} in {@code table}, as {@link #of} reads them. */
+  static Map<Instant, Total> of(
+      Collection<JobHost> hosts,
+      String job,
+      int version,
+      ServingTable<String, Total> servingTable,
+      String key) {
     Map<Instant, Total> windows = new TreeMap<>();
     for (JobHost host : hosts) {
       TableQueries.TableView<String, Total> table =
-          host.queries().table(job, SiteReadings.BY_SITE).inVersion(version);
+          host.queries().table(job, servingTable).inVersion(version);
       table
           .windows(
-              site,
+              key,
               Workload.START.minus(Duration.ofHours(1)),
               Workload.START.plus(Duration.ofDays(1)))
           .value()
@@ -40,7 +55,9 @@ final class SiteWindows {
 
   /**
    * Waits up to {@code timeout} until every site's windows in {@code version} are those {@code
-   * workload} produced: every reading, or only the large ones.
+   * workload} produced, every reading or only the large ones: in {@link SiteReadings#BY_SITE}, in
+   * {@link SiteReadings#SITE_MINUTES} and, added up here from the expected minutes, in the rollups
+   * {@link SiteReadings#SITE_HOURS} and {@link SiteReadings#ALL_SITES}.
    */
   static void awaitExact(
       Collection<JobHost> hosts,
@@ -55,12 +72,29 @@ final class SiteWindows {
         .ignoreException(StoreNotReadyException.class)
         .untilAsserted(
             () -> {
+              Map<Instant, Total> allSites = new TreeMap<>();
               for (int site = 0; site < Workload.sites(); site++) {
                 String name = Workload.site(site);
+                Map<Instant, Total> minutes = workload.expectedWindows(name, onlyLarge);
                 assertThat(of(hosts, job, version, name))
                     .as("windows of %s in v%d", name, version)
-                    .isEqualTo(workload.expectedWindows(name, onlyLarge));
+                    .isEqualTo(minutes);
+                assertThat(of(hosts, job, version, SiteReadings.SITE_MINUTES, name))
+                    .as("two-phase windows of %s in v%d", name, version)
+                    .isEqualTo(minutes);
+                Map<Instant, Total> hours = new TreeMap<>();
+                minutes.forEach(
+                    (minute, total) -> {
+                      hours.merge(minute.truncatedTo(ChronoUnit.HOURS), total, Total::plus);
+                      allSites.merge(minute, total, Total::plus);
+                    });
+                assertThat(of(hosts, job, version, SiteReadings.SITE_HOURS, name))
+                    .as("hours of %s in v%d", name, version)
+                    .isEqualTo(hours);
               }
+              assertThat(of(hosts, job, version, SiteReadings.ALL_SITES, SiteReadings.ALL))
+                  .as("windows of all sites in v%d", version)
+                  .isEqualTo(allSites);
             });
   }
 }

@@ -7,6 +7,7 @@ import dev.kappa.topology.internal.EventTimeExtractor;
 import dev.kappa.topology.internal.JoinTopics;
 import dev.kappa.topology.internal.PartialAggregation;
 import dev.kappa.topology.internal.PartialMerge;
+import dev.kappa.topology.internal.WindowChange;
 import dev.kappa.topology.internal.WindowPartial;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -390,7 +391,7 @@ public final class JobStreamsBuilder {
 
   private <K, G, A> WindowedTable<G, A> rollUp(
       WindowedTable<K, A> finer,
-      KeyValueMapper<? super K, ? super WindowPartial<A>, ? extends G> key,
+      KeyValueMapper<? super K, ? super WindowChange<A>, ? extends G> key,
       boolean repartition,
       TimeGrid grid,
       ServingTable<G, A> table) {
@@ -413,9 +414,9 @@ public final class JobStreamsBuilder {
     Duration retention = retention(table, grid.longestWindow().plus(margin));
     KStream<G, WindowPartial<A>> partials =
         finer
-            .partials()
+            .changes()
             .process(
-                PartialAggregation.ofPartials(partialStore(table, grid), key, grid, finer.merge()),
+                PartialAggregation.ofChanges(partialStore(table, grid), key, grid, finer.merge()),
                 Named.as(table.name() + "-partials"));
     return mergeInto(partials, repartition, grid, retention, table, finer.merge());
   }
@@ -435,7 +436,7 @@ public final class JobStreamsBuilder {
                     .withKeySerde(table.keys().serde())
                     .withValueSerde(WindowPartial.serde(table.values().serde())))
             : partials;
-    KStream<G, WindowPartial<A>> merged =
+    KStream<G, WindowChange<A>> merged =
         arriving.process(
             new PartialMerge<>(
                 PersistentStores.windowStoreBuilder(

@@ -1,9 +1,14 @@
 package dev.kappa.topology;
 
-import dev.kappa.topology.internal.WindowPartial;
+import dev.kappa.topology.internal.WindowChange;
 import java.time.Duration;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Reducer;
+import org.apache.kafka.streams.kstream.Windowed;
+import org.apache.kafka.streams.kstream.internals.TimeWindow;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A windowed serving table that {@link JobStreamsBuilder} aggregates from partial aggregates, and
@@ -23,19 +28,20 @@ public final class WindowedTable<K, A> {
   private final TimeGrid grid;
   private final Duration retention;
   private final Reducer<A> merge;
-  private final KStream<K, WindowPartial<A>> partials;
+  private final KStream<K, WindowChange<A>> changes;
+  private @Nullable KStream<Windowed<K>, A> updates;
 
   WindowedTable(
       ServingTable<K, A> table,
       TimeGrid grid,
       Duration retention,
       Reducer<A> merge,
-      KStream<K, WindowPartial<A>> partials) {
+      KStream<K, WindowChange<A>> changes) {
     this.table = table;
     this.grid = grid;
     this.retention = retention;
     this.merge = merge;
-    this.partials = partials;
+    this.changes = changes;
   }
 
   /** The serving table. */
@@ -58,8 +64,27 @@ public final class WindowedTable<K, A> {
     return merge;
   }
 
-  /** The partials merged into the table, in the task that holds the table's key. */
-  KStream<K, WindowPartial<A>> partials() {
-    return partials;
+  /**
+   * Every update of the table: each time a task's partial is added to a window, the window and its
+   * new total. The processor is named {@code <table>-updates}; asking twice gives the same stream.
+   */
+  public KStream<Windowed<K>, A> updates() {
+    if (updates == null) {
+      updates =
+          changes.map(
+              (key, change) ->
+                  KeyValue.pair(
+                      new Windowed<>(
+                          key,
+                          new TimeWindow(change.windowStart(), grid.endOf(change.windowStart()))),
+                      change.total()),
+              Named.as(table.name() + "-updates"));
+    }
+    return updates;
+  }
+
+  /** What each partial added to the table changed, in the task that holds the table's key. */
+  KStream<K, WindowChange<A>> changes() {
+    return changes;
   }
 }

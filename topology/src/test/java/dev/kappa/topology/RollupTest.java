@@ -13,6 +13,7 @@ import java.util.TreeMap;
 import java.util.function.UnaryOperator;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.TimeWindows;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ValueAndTimestamp;
@@ -42,6 +43,9 @@ class RollupTest {
   private static final ServingTable<String, Long> BY_REGION_MONTH =
       table("by-region-month").withRetention(Duration.ofDays(62));
   private static final ServingTable<String, Long> BY_SENSOR = table("by-sensor");
+
+  private static final Sink<String, Long> SITE_UPDATES =
+      Sink.of("site-updates", Codec.string(), Codec.longs());
 
   private static final String[] SITES = {"s0", "s1", "s2", "s3", "s4"};
 
@@ -73,6 +77,7 @@ class RollupTest {
         .servingTable(BY_REGION_DAY)
         .servingTable(BY_REGION_MONTH)
         .servingTable(BY_SENSOR)
+        .sink(SITE_UPDATES)
         .topology(
             builder -> {
               var readings = builder.stream(READINGS);
@@ -85,6 +90,13 @@ class RollupTest {
                       () -> 0L,
                       (site, reading, sum) -> sum + reading.amount(),
                       Long::sum);
+              builder.to(
+                  bySite
+                      .updates()
+                      .selectKey(
+                          (window, sum) -> window.key() + "@" + window.window().startTime(),
+                          Named.as("key-site-updates")),
+                  SITE_UPDATES);
               WindowedTable<String, Long> byRegion =
                   builder.rollUp(bySite, RollupTest::region, TimeGrid.of(MINUTES), BY_REGION);
               WindowedTable<String, Long> hours =
@@ -126,6 +138,12 @@ class RollupTest {
 
     assertThat(driver.droppedRecords()).isZero();
     assertThat(windows(BY_SITE)).isEqualTo(expected.bySite);
+    Map<String, Long> lastUpdates = new TreeMap<>();
+    driver
+        .output(SITE_UPDATES)
+        .readKeyValuesToList()
+        .forEach(update -> lastUpdates.put(update.key, update.value));
+    assertThat(lastUpdates).as("the last update of each window").isEqualTo(expected.bySite);
     assertThat(windows(BY_SENSOR)).isEqualTo(expected.bySensor);
     assertThat(windows(BY_REGION)).isEqualTo(expected.byRegion(UnaryOperator.identity()));
     assertThat(windows(BY_REGION_HOUR))

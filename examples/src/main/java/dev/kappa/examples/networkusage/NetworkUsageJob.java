@@ -6,11 +6,12 @@ import dev.kappa.topology.KappaJob;
 import dev.kappa.topology.ServingTable;
 import dev.kappa.topology.Sink;
 import dev.kappa.topology.Source;
+import dev.kappa.topology.TimeGrid;
 import dev.kappa.topology.TopologyDefinition;
+import dev.kappa.topology.WindowedTable;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
-import org.apache.kafka.streams.kstream.EmitStrategy;
 import org.apache.kafka.streams.kstream.Grouped;
 import org.apache.kafka.streams.kstream.JoinWindows;
 import org.apache.kafka.streams.kstream.KStream;
@@ -30,7 +31,11 @@ import org.apache.kafka.streams.kstream.TimeWindows;
  *   <li>Per node, per agent and for the whole network, the sum of bytes and the count of readings
  *       in tumbling 1-minute event-time windows with 30 s grace: the serving tables {@link
  *       #USAGE_BY_NODE}, {@link #USAGE_BY_AGENT} and {@link #USAGE_NETWORK} (key {@value
- *       #NETWORK}), kept queryable for 24 hours.
+ *       #NETWORK}), kept queryable for 24 hours. Agent totals are aggregated in two phases and the
+ *       network total is rolled up from them, so partial totals, not readings, cross the
+ *       repartition topics.
+ *   <li>The network total rolled up to hours, days and calendar months: {@link
+ *       #USAGE_NETWORK_HOURS}, {@link #USAGE_NETWORK_DAYS}, {@link #USAGE_NETWORK_MONTHS}.
  *   <li>Each alarm of a node ({@link #NODE_ALARMS}) joined with the readings of that node within 10
  *       s of it, or with none: {@link #ALARMS_WITH_USAGE}.
  * </ul>
@@ -61,6 +66,18 @@ public final class NetworkUsageJob {
   public static final ServingTable<String, Usage> USAGE_BY_NODE = usageTable("usage-by-node");
   public static final ServingTable<String, Usage> USAGE_BY_AGENT = usageTable("usage-by-agent");
   public static final ServingTable<String, Usage> USAGE_NETWORK = usageTable("usage-network");
+
+  /** {@link #USAGE_NETWORK} rolled up to hours, kept for 7 days. */
+  public static final ServingTable<String, Usage> USAGE_NETWORK_HOURS =
+      usageTable("usage-network-hours").withRetention(Duration.ofDays(7));
+
+  /** {@link #USAGE_NETWORK} rolled up to days (UTC), kept for 90 days. */
+  public static final ServingTable<String, Usage> USAGE_NETWORK_DAYS =
+      usageTable("usage-network-days").withRetention(Duration.ofDays(90));
+
+  /** {@link #USAGE_NETWORK} rolled up to calendar months (UTC), kept for about two years. */
+  public static final ServingTable<String, Usage> USAGE_NETWORK_MONTHS =
+      usageTable("usage-network-months").withRetention(Duration.ofDays(731));
 
   /** Each customer's usage since the start of the log, by customer id: a key-value table. */
   public static final ServingTable<String, Usage> USAGE_BY_CUSTOMER =
@@ -119,6 +136,9 @@ public final class NetworkUsageJob {
         .servingTable(USAGE_BY_NODE)
         .servingTable(USAGE_BY_AGENT)
         .servingTable(USAGE_NETWORK)
+        .servingTable(USAGE_NETWORK_HOURS)
+        .servingTable(USAGE_NETWORK_DAYS)
+        .servingTable(USAGE_NETWORK_MONTHS)
         .servingTable(USAGE_BY_CUSTOMER)
         .sink(ALARMS_WITH_USAGE)
         .topology(topology)
@@ -153,8 +173,9 @@ public final class NetworkUsageJob {
                 builder.stream(USAGE_EVENTS),
                 (customer, event) -> problem(event)));
 
-    // Readings arrive keyed by customer. The node totals and the alarm join both need them keyed by
-    // node, so one explicit repartition serves both.
+    // Readings arrive keyed by customer. The alarm join needs them keyed by node, and the node
+    // totals
+    // are aggregated from the same repartition, in the task that holds the node.
     KStream<String, UsageEvent> readingsByNode =
         readings
             .selectKey((customer, event) -> event.nodeId(), Named.as("key-readings-by-node"))
@@ -162,35 +183,33 @@ public final class NetworkUsageJob {
                 Repartitioned.<String, UsageEvent>as("readings-by-node")
                     .withKeySerde(ids.serde())
                     .withValueSerde(events.serde()));
-
-    builder.aggregate(
-        readingsByNode.groupByKey(
-            Grouped.with("readings-grouped-by-node", ids.serde(), events.serde())),
+    builder.aggregateByKey(
+        readingsByNode,
         MINUTES,
-        EmitStrategy.onWindowUpdate(),
         USAGE_BY_NODE,
         () -> Usage.NONE,
-        (node, event, usage) -> usage.add(event));
-    // Agent and network totals count the readings themselves (not the node totals), so that a late
-    // reading updates every level in the same way.
-    builder.aggregate(
-        readings.groupBy(
+        (node, event, usage) -> usage.add(event),
+        Usage::plus);
+
+    // Agent totals in two phases: each task adds up its own readings per agent and minute, and only
+    // those partial totals cross the repartition topic. The network total is rolled up from them,
+    // so no single task sees every reading; hours, days and months are rolled up from minutes.
+    WindowedTable<String, Usage> byAgent =
+        builder.aggregate(
+            readings,
             (customer, event) -> event.agentId(),
-            Grouped.with("readings-by-agent", ids.serde(), events.serde())),
-        MINUTES,
-        EmitStrategy.onWindowUpdate(),
-        USAGE_BY_AGENT,
-        () -> Usage.NONE,
-        (agent, event, usage) -> usage.add(event));
-    builder.aggregate(
-        readings.groupBy(
-            (customer, event) -> NETWORK,
-            Grouped.with("readings-for-network", ids.serde(), events.serde())),
-        MINUTES,
-        EmitStrategy.onWindowUpdate(),
-        USAGE_NETWORK,
-        () -> Usage.NONE,
-        (network, event, usage) -> usage.add(event));
+            MINUTES,
+            USAGE_BY_AGENT,
+            () -> Usage.NONE,
+            (agent, event, usage) -> usage.add(event),
+            Usage::plus);
+    WindowedTable<String, Usage> network =
+        builder.rollUp(byAgent, agent -> NETWORK, TimeGrid.of(MINUTES), USAGE_NETWORK);
+    WindowedTable<String, Usage> hours =
+        builder.rollUp(network, TimeGrid.of(Duration.ofHours(1)), USAGE_NETWORK_HOURS);
+    WindowedTable<String, Usage> days =
+        builder.rollUp(hours, TimeGrid.of(Duration.ofDays(1)), USAGE_NETWORK_DAYS);
+    builder.rollUp(days, TimeGrid.months(), USAGE_NETWORK_MONTHS);
 
     // Readings are keyed by customer already: the customer totals need no repartition.
     builder.aggregate(

@@ -16,4 +16,9 @@ public record Usage(long bytes, long readings) {
   public Usage add(UsageEvent reading) {
     return new Usage(bytes + reading.bytes(), readings + 1);
   }
+
+  /** The usage of this window and {@code other} together: how partial usages add up. */
+  public Usage plus(Usage other) {
+    return new Usage(bytes + other.bytes, readings + other.readings);
+  }
 }

@@ -8,6 +8,7 @@ import dev.kappa.topology.deadletter.DeadLetter;
 import dev.kappa.topology.testing.JobTestDriver;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiConsumer;
@@ -78,6 +79,29 @@ class NetworkUsageJobTest {
   }
 
   @Test
+  void shouldRollTheNetworkTotalUpToHoursDaysAndMonths() {
+    // 10:00 on 22 November and 11:59:59.999 the same day
+    read("c-1", "n-1", "a-1", 100, 0);
+    read("c-2", "n-2", "a-1", 20, Duration.ofHours(2).toMillis() - 1);
+    assertThat(windows(NetworkUsageJob.USAGE_NETWORK_HOURS.name(), NetworkUsageJob.NETWORK))
+        .containsExactly(
+            KeyValue.pair(START, new Usage(100, 1)),
+            KeyValue.pair(START.plus(Duration.ofHours(1)), new Usage(20, 1)));
+
+    // midnight on 1 December, after the hours of 22 November have expired
+    Instant december = Instant.parse("2026-12-01T00:00:00Z");
+    read("c-3", "n-3", "a-2", 3, Duration.between(START, december).toMillis());
+    Instant day = START.truncatedTo(ChronoUnit.DAYS);
+    Instant november = Instant.parse("2026-11-01T00:00:00Z");
+    assertThat(windowsSince(NetworkUsageJob.USAGE_NETWORK_DAYS, november))
+        .containsExactly(
+            KeyValue.pair(day, new Usage(120, 2)), KeyValue.pair(december, new Usage(3, 1)));
+    assertThat(windowsSince(NetworkUsageJob.USAGE_NETWORK_MONTHS, november))
+        .containsExactly(
+            KeyValue.pair(november, new Usage(120, 2)), KeyValue.pair(december, new Usage(3, 1)));
+  }
+
+  @Test
   void shouldDropAReadingThatArrivesAfterItsWindowClosedAndCountIt() {
     read("c-1", "n-1", "a-1", 100, 0);
     read("c-1", "n-1", "a-1", 1, 90_000);
@@ -88,7 +112,9 @@ class NetworkUsageJobTest {
         .containsExactly(window(0, 100, 1), window(60, 1, 1));
     assertThat(windows(NetworkUsageJob.USAGE_NETWORK.name(), NetworkUsageJob.NETWORK))
         .containsExactly(window(0, 100, 1), window(60, 1, 1));
-    assertThat(driver.droppedRecords()).isEqualTo(3);
+    // dropped by the node totals and by the agent totals; the network total is rolled up from the
+    // agents', so it never sees the reading
+    assertThat(driver.droppedRecords()).isEqualTo(2);
     assertThat(driver.deadLetterCount()).isZero();
   }
 
@@ -255,12 +281,39 @@ class NetworkUsageJobTest {
   }
 
   private List<KeyValue<Instant, Usage>> windows(String table, String key) {
+    sendPartials(driver);
     return windows(driver.driver().getTimestampedWindowStore(table), key);
   }
 
   private static List<KeyValue<Instant, Usage>> windows(
       JobTestDriver driver, ServingTable<String, Usage> table, String key) {
+    sendPartials(driver);
     return windows(driver.windowStore(table), key);
+  }
+
+  /**
+   * Lets every task send its partial totals, level by level up to the months: the tables that are
+   * aggregated in two phases or rolled up take them at most every second of wall-clock time.
+   */
+  private static void sendPartials(JobTestDriver driver) {
+    for (int level = 0; level < 5; level++) {
+      driver.advanceWallClockTime(Duration.ofSeconds(1));
+    }
+  }
+
+  /** The network's windows of {@code table} that start from {@code from} on, for 60 days. */
+  private List<KeyValue<Instant, Usage>> windowsSince(
+      ServingTable<String, Usage> table, Instant from) {
+    sendPartials(driver);
+    List<KeyValue<Instant, Usage>> windows = new ArrayList<>();
+    try (WindowStoreIterator<ValueAndTimestamp<Usage>> iterator =
+        driver
+            .windowStore(table)
+            .fetch(NetworkUsageJob.NETWORK, from, from.plus(Duration.ofDays(60)))) {
+      iterator.forEachRemaining(
+          kv -> windows.add(KeyValue.pair(Instant.ofEpochMilli(kv.key), kv.value.value())));
+    }
+    return windows;
   }
 
   private static List<KeyValue<Instant, Usage>> windows(

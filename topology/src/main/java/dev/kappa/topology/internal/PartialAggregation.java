@@ -43,7 +43,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Records are either raw records, with an {@link Aggregator} and the lateness rule of Kafka
  * Streams' window aggregation ({@link #ofRecords}), or partials of a finer table being rolled up
- * ({@link #ofPartials}), which are never late: whether they counted was decided when their records
+ * ({@link #ofChanges}), which are never late: whether they counted was decided when their records
  * were.
  */
 public final class PartialAggregation<KIn, VIn, G, A>
@@ -104,10 +104,13 @@ public final class PartialAggregation<KIn, VIn, G, A>
             aggregator.apply(group, value, partial == null ? initializer.apply() : partial));
   }
 
-  /** Partials of the partials of a finer table, in the coarser windows of {@code grid}. */
-  public static <K, G, A> PartialAggregation<K, WindowPartial<A>, G, A> ofPartials(
+  /**
+   * Partials of the partials that changed a finer table ({@link PartialMerge}), in the coarser
+   * windows of {@code grid}.
+   */
+  public static <K, G, A> PartialAggregation<K, WindowChange<A>, G, A> ofChanges(
       StoreBuilder<TimestampedKeyValueStore<Windowed<G>, A>> store,
-      KeyValueMapper<? super K, ? super WindowPartial<A>, ? extends G> groupBy,
+      KeyValueMapper<? super K, ? super WindowChange<A>, ? extends G> groupBy,
       TimeGrid grid,
       Reducer<A> merge) {
     Objects.requireNonNull(merge, "merge");
@@ -118,7 +121,7 @@ public final class PartialAggregation<KIn, VIn, G, A>
         grid,
         null,
         (group, finer, partial) ->
-            partial == null ? finer.value() : merge.apply(partial, finer.value()));
+            partial == null ? finer.partial() : merge.apply(partial, finer.partial()));
   }
 
   @Override

@@ -13,13 +13,14 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
 
 /**
  * The second phase of a window aggregation: adds each partial ({@link PartialAggregation}) into the
- * total of its key and window in the table's window store, and passes the partial on unchanged, for
- * the rollups built from the table. A partial is never late here: its records were checked when
- * they were added. The store keeps a window as long as its retention; a partial of a window that
- * the store has already dropped is lost, as in any window store.
+ * total of its key and window in the table's window store, and passes the partial on with the new
+ * total ({@link WindowChange}), for the rollups built from the table and its updates. A partial is
+ * never late here: its records were checked when they were added. The store keeps a window as long
+ * as its retention; a partial of a window that the store has already dropped is lost, as in any
+ * window store.
  */
 public final class PartialMerge<K, A>
-    implements ProcessorSupplier<K, WindowPartial<A>, K, WindowPartial<A>> {
+    implements ProcessorSupplier<K, WindowPartial<A>, K, WindowChange<A>> {
 
   private final StoreBuilder<TimestampedWindowStore<K, A>> store;
   private final Reducer<A> merge;
@@ -36,13 +37,13 @@ public final class PartialMerge<K, A>
   }
 
   @Override
-  public Processor<K, WindowPartial<A>, K, WindowPartial<A>> get() {
+  public Processor<K, WindowPartial<A>, K, WindowChange<A>> get() {
     return new Processor<>() {
-      private ProcessorContext<K, WindowPartial<A>> context;
+      private ProcessorContext<K, WindowChange<A>> context;
       private TimestampedWindowStore<K, A> totals;
 
       @Override
-      public void init(ProcessorContext<K, WindowPartial<A>> context) {
+      public void init(ProcessorContext<K, WindowChange<A>> context) {
         this.context = context;
         this.totals = context.getStateStore(store.name());
       }
@@ -59,7 +60,8 @@ public final class PartialMerge<K, A>
                     merge.apply(total.value(), partial.value()),
                     Math.max(total.timestamp(), record.timestamp()));
         totals.put(record.key(), merged, start);
-        context.forward(record);
+        context.forward(
+            record.withValue(new WindowChange<>(start, partial.value(), merged.value())));
       }
     };
   }
