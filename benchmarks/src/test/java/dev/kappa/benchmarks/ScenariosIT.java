@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
 
 import dev.kappa.benchmarks.internal.ScenarioRunner;
+import dev.kappa.benchmarks.scenarios.CoarseAggregation;
 import dev.kappa.benchmarks.scenarios.KappaFilter;
 import dev.kappa.benchmarks.scenarios.NetworkUsage;
 import dev.kappa.benchmarks.scenarios.PlainStreamsFilter;
@@ -102,6 +103,11 @@ class ScenariosIT {
     } else if (scenario instanceof RawCopy) {
       // The raw read writes nothing: reading and committing every record, checked above, is all.
       assertThat(scenario.id()).isEqualTo("raw-read");
+    } else if (scenario.id().equals(Replay.networkUsage().id())) {
+      assertThatEveryAlarmMetTheReadingsOfItsNode(
+          read(
+              Replay.outputTopic(context, NetworkUsageJob.ALARMS_WITH_USAGE.name()),
+              this::alarmWithUsage));
     } else if (scenario instanceof Replay) {
       assertThatEveryWindowHasItsSum(read(Replay.updatesTopic(context), this::usage));
     } else if (scenario instanceof PlainStreamsFilter || scenario instanceof KappaFilter) {
@@ -110,6 +116,10 @@ class ScenariosIT {
     } else if (scenario instanceof WindowedAggregation) {
       assertThatEveryWindowHasItsSum(
           read(context.outputTopic(WindowedAggregation.UPDATES.name()), this::usage));
+    } else if (scenario instanceof CoarseAggregation) {
+      assertThatEveryWindowHasItsSum(
+          read(context.outputTopic(CoarseAggregation.UPDATES.name()), this::usage),
+          reading -> reading.nodeId());
     } else if (scenario instanceof StreamJoin) {
       assertThatEveryPairWithinTenSecondsIsJoined(
           read(context.outputTopic(StreamJoin.PAIRS.name()), this::pair));
@@ -132,11 +142,17 @@ class ScenariosIT {
   }
 
   private void assertThatEveryWindowHasItsSum(List<Keyed<Usage>> updates) {
+    assertThatEveryWindowHasItsSum(updates, UsageEvent::customerId);
+  }
+
+  /** The last update of each window of the readings grouped by {@code group} is its sum. */
+  private void assertThatEveryWindowHasItsSum(
+      List<Keyed<Usage>> updates, Function<UsageEvent, String> group) {
     Map<String, Usage> expected = new HashMap<>();
     for (GeneratedRecord record : GENERATED.get(Workload.READINGS)) {
       long start = record.timestamp().toEpochMilli() / 60_000 * 60_000;
       expected.merge(
-          record.key() + "@" + Instant.ofEpochMilli(start),
+          group.apply(record.reading()) + "@" + Instant.ofEpochMilli(start),
           new Usage(record.reading().bytes(), 1),
           (a, b) -> new Usage(a.bytes() + b.bytes(), a.readings() + b.readings()));
     }

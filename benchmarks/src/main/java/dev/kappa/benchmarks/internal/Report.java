@@ -32,13 +32,21 @@ public final class Report {
   private static final ObjectMapper JSON =
       JsonSerde.defaultMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-  /** The goals of issue 5, by scenario id prefix: what the ratio to the raw copy should reach. */
+  /**
+   * The goals by scenario id prefix: what the ratio to the raw copy should reach. Those of issue 5,
+   * except that issue 12 set the windowed aggregation's again (it had been 0.50), and issue 12's
+   * for the aggregation by a coarse key, the network-usage job and its replay. The {@code -direct}
+   * variants, kept to show what two-phase aggregation changed, are held to none.
+   */
   private static final Map<String, Double> GOALS_OF_RAW_COPY =
       Map.of(
           "plain-streams-filter", 0.90,
           "kappa-filter", 0.90,
-          "windowed-aggregation", 0.50,
-          "stream-join", 0.35);
+          "windowed-aggregation", 0.30,
+          "coarse-aggregation", 0.40,
+          "stream-join", 0.35,
+          "network-usage", 0.25,
+          "replay-network-usage", 0.25);
 
   /**
    * The peer a scenario is held against beside the raw copy: a Kappa filter against the plain Kafka
@@ -232,7 +240,7 @@ public final class Report {
     List<String> goals = new ArrayList<>();
     GOALS_OF_RAW_COPY.forEach(
         (prefix, goal) -> {
-          if (scenario.startsWith(prefix) && ofRaw != null) {
+          if (scenario.startsWith(prefix) && !scenario.contains("-direct") && ofRaw != null) {
             goals.add(verdict(goal, "raw", ofRaw));
           }
         });

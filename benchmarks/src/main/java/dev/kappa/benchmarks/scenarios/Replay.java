@@ -3,15 +3,18 @@ package dev.kappa.benchmarks.scenarios;
 import dev.kappa.benchmarks.RunContext;
 import dev.kappa.benchmarks.ScenarioRun;
 import dev.kappa.benchmarks.workload.Workload;
+import dev.kappa.examples.networkusage.NetworkUsageJob;
 import dev.kappa.reprocessing.JobHost;
 import dev.kappa.reprocessing.JobVersion;
 import dev.kappa.reprocessing.ReplaySettings;
 import dev.kappa.reprocessing.StartOptions;
+import dev.kappa.topology.KappaJob;
 import dev.kappa.topology.runtime.ProcessingGuarantee;
 import dev.kappa.topology.runtime.RunningJob;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +37,7 @@ public final class Replay extends AbstractScenario {
 
   private final int instances;
   private final boolean aligned;
+  private final Function<String, KappaJob> job;
 
   /** The replay on one instance, aligned. */
   public Replay() {
@@ -42,16 +46,46 @@ public final class Replay extends AbstractScenario {
 
   /** The replay on {@code instances} instances, aligned by event time or not. */
   public Replay(int instances, boolean aligned) {
-    super(
+    this(
         "replay" + (aligned ? "" : "-unaligned") + (instances == 1 ? "" : "-" + instances),
-        "replay: a new version of the windowed aggregation catching up (JobHost"
+        "the windowed aggregation",
+        Set.of(Workload.READINGS),
+        instances,
+        aligned,
+        WindowedAggregation::job);
+  }
+
+  private Replay(
+      String id,
+      String what,
+      Set<String> inputs,
+      int instances,
+      boolean aligned,
+      Function<String, KappaJob> job) {
+    super(
+        id,
+        "replay: a new version of "
+            + what
+            + " catching up (JobHost"
             + (instances == 1 ? "" : " on " + instances + " instances")
             + (aligned ? ", aligned by event time" : ", not aligned")
             + "), exactly-once",
-        Set.of(Workload.READINGS),
+        inputs,
         ProcessingGuarantee.EXACTLY_ONCE_V2);
     this.instances = instances;
     this.aligned = aligned;
+    this.job = job;
+  }
+
+  /** The replay of the network-usage job on one instance, aligned; it reads readings and alarms. */
+  public static Replay networkUsage() {
+    return new Replay(
+        "replay-network-usage",
+        "the network-usage job",
+        Set.of(Workload.READINGS, Workload.ALARMS),
+        1,
+        true,
+        NetworkUsageJob::job);
   }
 
   /** The version that replays in the run of {@code context}. */
@@ -59,9 +93,14 @@ public final class Replay extends AbstractScenario {
     return JobVersion.of(context.group(), 1);
   }
 
-  /** The topic of the version's window updates. */
+  /** The topic of the version's window updates, in a replay of the windowed aggregation. */
   public static String updatesTopic(RunContext context) {
-    return version(context).naming().outputTopic(WindowedAggregation.UPDATES.name());
+    return outputTopic(context, WindowedAggregation.UPDATES.name());
+  }
+
+  /** The topic of the version's sink {@code sink}. */
+  public static String outputTopic(RunContext context, String sink) {
+    return version(context).naming().outputTopic(sink);
   }
 
   @Override
@@ -79,7 +118,7 @@ public final class Replay extends AbstractScenario {
       for (int i = 0; i < instances; i++) {
         hosts.add(
             JobHost.builder(context.jobConfig(guarantee(), "instance-" + i))
-                .version(version.number(), WindowedAggregation.job(version.job()))
+                .version(version.number(), job.apply(version.job()))
                 .settings(settings)
                 .registryTopic(context.group() + "-registry")
                 .instance(context.group() + "-" + i)

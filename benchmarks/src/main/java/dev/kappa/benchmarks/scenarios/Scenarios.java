@@ -12,8 +12,10 @@ public final class Scenarios {
 
   /**
    * The raw copy first (the limit every ratio divides by), then the filters, the aggregation and
-   * the join under both guarantees, the network-usage job, and the replay with the raw read it is
-   * held against, on one instance and two, with alignment and without.
+   * the join under both guarantees, the aggregation record by record and by a coarse key (in two
+   * phases and record by record), the network-usage job (and as it was before two phases), the
+   * replay with the raw read it is held against, on one instance and two, with alignment and
+   * without, and the replay of the network-usage job.
    */
   public static List<Scenario> all() {
     List<Scenario> all = new ArrayList<>();
@@ -25,15 +27,20 @@ public final class Scenarios {
     for (ProcessingGuarantee guarantee : ProcessingGuarantee.values()) {
       all.add(new WindowedAggregation(guarantee));
     }
+    all.add(new WindowedAggregation(ProcessingGuarantee.EXACTLY_ONCE_V2, true));
+    all.add(new CoarseAggregation(false));
+    all.add(new CoarseAggregation(true));
     for (ProcessingGuarantee guarantee : ProcessingGuarantee.values()) {
       all.add(new StreamJoin(guarantee));
     }
     all.add(new NetworkUsage());
+    all.add(new NetworkUsage(true));
     all.add(RawCopy.readOnly());
     all.add(new Replay());
     all.add(new Replay(1, false));
     all.add(new Replay(2, true));
     all.add(new Replay(2, false));
+    all.add(Replay.networkUsage());
     return List.copyOf(all);
   }
 

@@ -101,7 +101,15 @@ public final class NetworkUsageJob {
 
   /** The job's definition: version 1, which counts every valid reading. */
   public static KappaJob job() {
-    return definition(NetworkUsageJob::define);
+    return job(NAME);
+  }
+
+  /**
+   * Version 1 under the name {@code name}, so that several deployments of it can share a cluster
+   * (the benchmarks run one per run).
+   */
+  public static KappaJob job(String name) {
+    return definition(name, NetworkUsageJob::define);
   }
 
   /**
@@ -126,11 +134,11 @@ public final class NetworkUsageJob {
    * }</pre>
    */
   public static KappaJob v2() {
-    return definition(NetworkUsageJob::defineV2);
+    return definition(NAME, NetworkUsageJob::defineV2);
   }
 
-  private static KappaJob definition(TopologyDefinition topology) {
-    return KappaJob.named(NAME)
+  private static KappaJob definition(String name, TopologyDefinition topology) {
+    return KappaJob.named(name)
         .source(USAGE_EVENTS)
         .source(NODE_ALARMS)
         .servingTable(USAGE_BY_NODE)
@@ -234,7 +242,7 @@ public final class NetworkUsageJob {
   }
 
   /** Why a reading is invalid, or empty if it is valid. */
-  static Optional<String> problem(UsageEvent event) {
+  public static Optional<String> problem(UsageEvent event) {
     if (isBlank(event.customerId())) {
       return Optional.of("customerId is missing");
     }
@@ -257,7 +265,7 @@ public final class NetworkUsageJob {
   }
 
   /** Why an alarm is invalid, or empty if it is valid. */
-  static Optional<String> problem(String key, NodeAlarm alarm) {
+  public static Optional<String> problem(String key, NodeAlarm alarm) {
     if (isBlank(alarm.nodeId()) || isBlank(alarm.kind()) || alarm.timestamp() == null) {
       return Optional.of("nodeId, kind and timestamp are required, got " + alarm);
     }
