@@ -11,6 +11,7 @@ import dev.kappa.benchmarks.serving.TwoInstances;
 import dev.kappa.benchmarks.workload.Workload;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -90,6 +91,7 @@ public final class Bench {
             .format(Instant.now());
     Path results = Path.of(options.getOrDefault("--results", "results")).toAbsolutePath();
     Path json = results.resolve(runId + ".json");
+    Files.createDirectories(results);
 
     Map<String, Object> header = new LinkedHashMap<>();
     header.put("run", runId);

@@ -103,7 +103,7 @@ class ScenariosIT {
     } else if (scenario instanceof RawCopy) {
       // The raw read writes nothing: reading and committing every record, checked above, is all.
       assertThat(scenario.id()).isEqualTo("raw-read");
-    } else if (scenario.id().equals(Replay.networkUsage().id())) {
+    } else if (scenario.id().startsWith(Replay.networkUsage().id())) {
       assertThatEveryAlarmMetTheReadingsOfItsNode(
           read(
               Replay.outputTopic(context, NetworkUsageJob.ALARMS_WITH_USAGE.name()),

@@ -23,7 +23,9 @@ import org.jspecify.annotations.Nullable;
  *       source partition lags by more, the version aligns by event time;
  *   <li>{@code settlingPeriod} (3 s): ... and its stores are restored, and both have held for this
  *       long;
- *   <li>{@code checkInterval} (500 ms): how often progress is measured.
+ *   <li>{@code checkInterval} (500 ms): how often progress is measured;
+ *   <li>{@code catchUp} (none): Kafka Streams settings for a version while it catches up ({@link
+ *       CatchUpConfig}).
  * </ul>
  *
  * <pre>{@code
@@ -39,6 +41,7 @@ public final class ReplaySettings {
   private final Duration settlingPeriod;
   private final Duration checkInterval;
   private final boolean aligned;
+  private final CatchUpConfig catchUp;
 
   private static final Duration DEFAULT_SKEW = Duration.ofSeconds(1);
 
@@ -47,8 +50,10 @@ public final class ReplaySettings {
       long catchUpLag,
       Duration settlingPeriod,
       Duration checkInterval,
-      boolean aligned) {
+      boolean aligned,
+      CatchUpConfig catchUp) {
     this.aligned = aligned;
+    this.catchUp = Objects.requireNonNull(catchUp, "catchUp");
     this.maxEventTimeSkew =
         maxEventTimeSkew == null ? null : positiveOrZero(maxEventTimeSkew, "maxEventTimeSkew");
     if (catchUpLag < 0) {
@@ -64,7 +69,8 @@ public final class ReplaySettings {
 
   /** Half the smallest grace as skew, 1,000 records of lag, 3 s settling, a check every 500 ms. */
   public static ReplaySettings defaults() {
-    return new ReplaySettings(null, 1_000, Duration.ofSeconds(3), Duration.ofMillis(500), true);
+    return new ReplaySettings(
+        null, 1_000, Duration.ofSeconds(3), Duration.ofMillis(500), true, CatchUpConfig.none());
   }
 
   /** The bound on the event-time skew across source partitions, if one was set. */
@@ -117,22 +123,30 @@ public final class ReplaySettings {
   /** A copy with another skew bound. */
   public ReplaySettings withMaxEventTimeSkew(Duration skew) {
     return new ReplaySettings(
-        Objects.requireNonNull(skew, "skew"), catchUpLag, settlingPeriod, checkInterval, aligned);
+        Objects.requireNonNull(skew, "skew"),
+        catchUpLag,
+        settlingPeriod,
+        checkInterval,
+        aligned,
+        catchUp);
   }
 
   /** A copy with another catch-up lag. */
   public ReplaySettings withCatchUpLag(long records) {
-    return new ReplaySettings(maxEventTimeSkew, records, settlingPeriod, checkInterval, aligned);
+    return new ReplaySettings(
+        maxEventTimeSkew, records, settlingPeriod, checkInterval, aligned, catchUp);
   }
 
   /** A copy with another settling period. */
   public ReplaySettings withSettlingPeriod(Duration period) {
-    return new ReplaySettings(maxEventTimeSkew, catchUpLag, period, checkInterval, aligned);
+    return new ReplaySettings(
+        maxEventTimeSkew, catchUpLag, period, checkInterval, aligned, catchUp);
   }
 
   /** A copy with another check interval. */
   public ReplaySettings withCheckInterval(Duration interval) {
-    return new ReplaySettings(maxEventTimeSkew, catchUpLag, settlingPeriod, interval, aligned);
+    return new ReplaySettings(
+        maxEventTimeSkew, catchUpLag, settlingPeriod, interval, aligned, catchUp);
   }
 
   /** Whether versions align their sources by event time while they lag; true by default. */
@@ -147,7 +161,19 @@ public final class ReplaySettings {
    * what alignment costs.
    */
   public ReplaySettings withoutAlignment() {
-    return new ReplaySettings(maxEventTimeSkew, catchUpLag, settlingPeriod, checkInterval, false);
+    return new ReplaySettings(
+        maxEventTimeSkew, catchUpLag, settlingPeriod, checkInterval, false, catchUp);
+  }
+
+  /** The Kafka Streams settings of a version while it catches up; none by default. */
+  public CatchUpConfig catchUp() {
+    return catchUp;
+  }
+
+  /** A copy whose versions catch up with {@code catchUp}'s settings over the job's. */
+  public ReplaySettings withCatchUp(CatchUpConfig catchUp) {
+    return new ReplaySettings(
+        maxEventTimeSkew, catchUpLag, settlingPeriod, checkInterval, aligned, catchUp);
   }
 
   private static Duration positiveOrZero(Duration value, String name) {
@@ -169,6 +195,7 @@ public final class ReplaySettings {
         + ", every "
         + checkInterval
         + (aligned ? "" : ", not aligned")
+        + (catchUp.isEmpty() ? "" : ", catching up with " + catchUp)
         + "]";
   }
 }

@@ -1,6 +1,5 @@
 package dev.kappa.topology;
 
-import dev.kappa.serde.Codec;
 import dev.kappa.stores.PersistentStores;
 import dev.kappa.topology.deadletter.InvalidRecordException;
 import dev.kappa.topology.internal.EventTimeExtractor;
@@ -51,6 +50,7 @@ import org.apache.kafka.streams.kstream.WindowedSerdes;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.SessionStore;
 import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.TimestampedKeyValueStore;
 import org.apache.kafka.streams.state.WindowStore;
 import org.jspecify.annotations.Nullable;
@@ -446,16 +446,20 @@ public final class JobStreamsBuilder {
     return new WindowedTable<>(table, grid, retention, merge, merged);
   }
 
-  /** The store of a table's partials, keyed by group key and window start. */
-  @SuppressWarnings("unchecked")
+  /**
+   * The store of a table's partials, keyed by group key and window start: in memory, since it holds
+   * only the partials not sent yet, logged, so that a restarted task has them back, and cached, so
+   * that the changelog takes a partial once per commit, not once per record.
+   */
   private static <G, A> StoreBuilder<TimestampedKeyValueStore<Windowed<G>, A>> partialStore(
       ServingTable<G, A> table, TimeGrid grid) {
-    Class<Windowed<G>> type = (Class<Windowed<G>>) (Class<?>) Windowed.class;
     Serde<Windowed<G>> keys =
         new WindowedSerdes.TimeWindowedSerde<>(
             table.keys().serde(), grid.longestWindow().toMillis());
-    return PersistentStores.keyValueStoreBuilder(
-        table.name() + "-partials", Codec.of(type, keys), table.values());
+    return Stores.timestampedKeyValueStoreBuilder(
+            Stores.inMemoryKeyValueStore(table.name() + "-partials"), keys, table.values().serde())
+        .withLoggingEnabled(Map.of())
+        .withCachingEnabled();
   }
 
   /**

@@ -4,6 +4,7 @@ import dev.kappa.benchmarks.RunContext;
 import dev.kappa.benchmarks.ScenarioRun;
 import dev.kappa.benchmarks.workload.Workload;
 import dev.kappa.examples.networkusage.NetworkUsageJob;
+import dev.kappa.reprocessing.CatchUpConfig;
 import dev.kappa.reprocessing.JobHost;
 import dev.kappa.reprocessing.JobVersion;
 import dev.kappa.reprocessing.ReplaySettings;
@@ -11,6 +12,7 @@ import dev.kappa.reprocessing.StartOptions;
 import dev.kappa.topology.KappaJob;
 import dev.kappa.topology.runtime.ProcessingGuarantee;
 import dev.kappa.topology.runtime.RunningJob;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -38,6 +40,7 @@ public final class Replay extends AbstractScenario {
   private final int instances;
   private final boolean aligned;
   private final Function<String, KappaJob> job;
+  private final CatchUpConfig catchUp;
 
   /** The replay on one instance, aligned. */
   public Replay() {
@@ -52,7 +55,8 @@ public final class Replay extends AbstractScenario {
         Set.of(Workload.READINGS),
         instances,
         aligned,
-        WindowedAggregation::job);
+        WindowedAggregation::job,
+        CatchUpConfig.none());
   }
 
   private Replay(
@@ -61,7 +65,8 @@ public final class Replay extends AbstractScenario {
       Set<String> inputs,
       int instances,
       boolean aligned,
-      Function<String, KappaJob> job) {
+      Function<String, KappaJob> job,
+      CatchUpConfig catchUp) {
     super(
         id,
         "replay: a new version of "
@@ -69,23 +74,44 @@ public final class Replay extends AbstractScenario {
             + " catching up (JobHost"
             + (instances == 1 ? "" : " on " + instances + " instances")
             + (aligned ? ", aligned by event time" : ", not aligned")
+            + (catchUp.isEmpty() ? "" : ", catching up with " + catchUp)
             + "), exactly-once",
         inputs,
         ProcessingGuarantee.EXACTLY_ONCE_V2);
     this.instances = instances;
     this.aligned = aligned;
     this.job = job;
+    this.catchUp = catchUp;
   }
 
   /** The replay of the network-usage job on one instance, aligned; it reads readings and alarms. */
   public static Replay networkUsage() {
+    return networkUsage("", CatchUpConfig.none());
+  }
+
+  /**
+   * The replay of the network-usage job with {@code catchUp}'s settings while it catches up, as
+   * scenario {@code replay-network-usage<suffix>}.
+   */
+  public static Replay networkUsage(String suffix, CatchUpConfig catchUp) {
     return new Replay(
-        "replay-network-usage",
+        "replay-network-usage" + suffix,
         "the network-usage job",
         Set.of(Workload.READINGS, Workload.ALARMS),
         1,
         true,
-        NetworkUsageJob::job);
+        NetworkUsageJob::job,
+        catchUp);
+  }
+
+  /** The settings each catch-up variant of the replay of the network-usage job measures alone. */
+  public static List<Replay> networkUsageCatchingUp() {
+    CatchUpConfig none = CatchUpConfig.none();
+    return List.of(
+        networkUsage("-commit-1s", none.withCommitInterval(Duration.ofSeconds(1))),
+        networkUsage("-cache-64m", none.withCacheSize(64L << 20)),
+        networkUsage("-threads-2", none.withStreamThreads(2)),
+        networkUsage("-batching", none.withProducerBatching(Duration.ofMillis(50), 512 << 10)));
   }
 
   /** The version that replays in the run of {@code context}. */
@@ -112,7 +138,8 @@ public final class Replay extends AbstractScenario {
   public ScenarioRun start(RunContext context) {
     JobVersion version = version(context);
     ReplaySettings settings =
-        aligned ? ReplaySettings.defaults() : ReplaySettings.defaults().withoutAlignment();
+        (aligned ? ReplaySettings.defaults() : ReplaySettings.defaults().withoutAlignment())
+            .withCatchUp(catchUp);
     List<JobHost> hosts = new ArrayList<>();
     try {
       for (int i = 0; i < instances; i++) {

@@ -12,10 +12,10 @@ public final class Scenarios {
 
   /**
    * The raw copy first (the limit every ratio divides by), then the filters, the aggregation and
-   * the join under both guarantees, the aggregation record by record and by a coarse key (in two
-   * phases and record by record), the network-usage job (and as it was before two phases), the
-   * replay with the raw read it is held against, on one instance and two, with alignment and
-   * without, and the replay of the network-usage job.
+   * the join under both guarantees, the aggregation by a coarse key (in two phases and record by
+   * record), the network-usage job (and as it was before two phases), the replay with the raw read
+   * it is held against, on one instance and two, with alignment and without, and the replay of the
+   * network-usage job, with the job's settings and with each catch-up setting alone.
    */
   public static List<Scenario> all() {
     List<Scenario> all = new ArrayList<>();
@@ -27,7 +27,6 @@ public final class Scenarios {
     for (ProcessingGuarantee guarantee : ProcessingGuarantee.values()) {
       all.add(new WindowedAggregation(guarantee));
     }
-    all.add(new WindowedAggregation(ProcessingGuarantee.EXACTLY_ONCE_V2, true));
     all.add(new CoarseAggregation(false));
     all.add(new CoarseAggregation(true));
     for (ProcessingGuarantee guarantee : ProcessingGuarantee.values()) {
@@ -41,6 +40,7 @@ public final class Scenarios {
     all.add(new Replay(2, true));
     all.add(new Replay(2, false));
     all.add(Replay.networkUsage());
+    all.addAll(Replay.networkUsageCatchingUp());
     return List.copyOf(all);
   }
 

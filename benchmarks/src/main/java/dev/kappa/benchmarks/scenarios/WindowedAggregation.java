@@ -16,7 +16,6 @@ import java.time.Instant;
 import org.apache.kafka.streams.kstream.Aggregator;
 import org.apache.kafka.streams.kstream.EmitStrategy;
 import org.apache.kafka.streams.kstream.Grouped;
-import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.TimeWindows;
 import org.apache.kafka.streams.kstream.Windowed;
@@ -24,13 +23,9 @@ import org.apache.kafka.streams.kstream.Windowed;
 /**
  * Windowed aggregation on RocksDB: the sum of bytes and count of readings per customer (100,000
  * keys in the full workload) in tumbling 1-minute windows with 30 s grace, as a Kafka job with a
- * windowed serving table; every update of the table goes to the sink {@link #UPDATES}, keyed {@code
- * <customer>@<window start>}. The readings arrive keyed by customer, so nothing is repartitioned.
- *
- * <p>The job aggregates with {@code JobStreamsBuilder.aggregateByKey}: each commit interval's
- * records of a window are added up first and reach the table as one update. The {@code -direct}
- * variant aggregates with Kafka Streams' window aggregation instead, record by record, as the job
- * did before two-phase aggregation.
+ * windowed serving table; every update the record cache lets through goes to the sink {@link
+ * #UPDATES}, keyed {@code <customer>@<window start>}. The readings arrive keyed by customer, so
+ * nothing is repartitioned.
  */
 public final class WindowedAggregation extends AbstractScenario {
 
@@ -49,36 +44,11 @@ public final class WindowedAggregation extends AbstractScenario {
   public static final Sink<String, Usage> UPDATES =
       Sink.of("usage-by-customer-updates", Codec.string(), USAGE_BY_CUSTOMER.values());
 
+  static final KappaJob JOB = job("bench-windowed-aggregation");
+
   /** The aggregation as a job called {@code name}: every reading counts. */
   public static KappaJob job(String name) {
     return job(name, (customer, reading, sum) -> sum.add(reading));
-  }
-
-  /** The aggregation with Kafka Streams' window aggregation, as a job called {@code name}. */
-  static KappaJob direct(String name) {
-    return KappaJob.named(name)
-        .source(READINGS)
-        .servingTable(USAGE_BY_CUSTOMER)
-        .sink(UPDATES)
-        .topology(
-            builder -> {
-              // keyed by customer already: grouping by key needs no repartition
-              var usage =
-                  builder.aggregate(
-                      builder.stream(READINGS)
-                          .groupByKey(
-                              Grouped.with(
-                                  "readings-by-customer",
-                                  READINGS.keys().serde(),
-                                  READINGS.values().serde())),
-                      MINUTES,
-                      EmitStrategy.onWindowUpdate(),
-                      USAGE_BY_CUSTOMER,
-                      () -> Usage.NONE,
-                      (customer, reading, sum) -> sum.add(reading));
-              builder.to(byWindow(usage.toStream(Named.as("usage-updates"))), UPDATES);
-            })
-        .build();
   }
 
   /**
@@ -99,44 +69,37 @@ public final class WindowedAggregation extends AbstractScenario {
         .sink(UPDATES)
         .topology(
             builder -> {
-              // keyed by customer already: no repartition
+              // keyed by customer already: grouping by key needs no repartition
               var usage =
-                  builder.aggregateByKey(
-                      builder.stream(READINGS),
+                  builder.aggregate(
+                      builder.stream(READINGS)
+                          .groupByKey(
+                              Grouped.with(
+                                  "readings-by-customer",
+                                  READINGS.keys().serde(),
+                                  READINGS.values().serde())),
                       MINUTES,
+                      EmitStrategy.onWindowUpdate(),
                       USAGE_BY_CUSTOMER,
                       () -> Usage.NONE,
-                      aggregator,
-                      Usage::plus);
-              builder.to(byWindow(usage.updates()), UPDATES);
+                      aggregator);
+              builder.to(
+                  usage
+                      .toStream(Named.as("usage-updates"))
+                      .selectKey(
+                          (window, sum) -> windowKey(window), Named.as("key-by-customer-window")),
+                  UPDATES);
             })
         .build();
   }
 
-  private static KStream<String, Usage> byWindow(KStream<Windowed<String>, Usage> updates) {
-    return updates.selectKey(
-        (window, sum) -> windowKey(window), Named.as("key-by-customer-window"));
-  }
-
-  private final boolean direct;
-
   /** The aggregation under {@code guarantee}. */
   public WindowedAggregation(ProcessingGuarantee guarantee) {
-    this(guarantee, false);
-  }
-
-  /**
-   * The aggregation under {@code guarantee}, with Kafka Streams' window aggregation if {@code
-   * direct}.
-   */
-  public WindowedAggregation(ProcessingGuarantee guarantee, boolean direct) {
     super(
-        "windowed-aggregation" + (direct ? "-direct" : ""),
-        "windowed aggregation, 1-min tumbling, RocksDB"
-            + (direct ? ", record by record (before two phases)" : ""),
+        "windowed-aggregation",
+        "windowed aggregation, 1-min tumbling, RocksDB",
         guarantee,
         Workload.READINGS);
-    this.direct = direct;
   }
 
   /** The key of a window's updates: {@code <customer>@<window start>}. */
@@ -146,7 +109,6 @@ public final class WindowedAggregation extends AbstractScenario {
 
   @Override
   public ScenarioRun start(RunContext context) {
-    String name = "bench-windowed-aggregation";
-    return ScenarioRun.ofJob(id(), direct ? direct(name) : job(name), guarantee(), context);
+    return ScenarioRun.ofJob(id(), JOB, guarantee(), context);
   }
 }

@@ -3,7 +3,6 @@ package dev.kappa.reprocessing.internal;
 import dev.kappa.reprocessing.JobVersion;
 import dev.kappa.reprocessing.ReplaySettings;
 import dev.kappa.reprocessing.registry.CommandRefusedException;
-import dev.kappa.reprocessing.registry.JobHistory;
 import dev.kappa.reprocessing.registry.Registry;
 import dev.kappa.reprocessing.registry.RegistryCommand;
 import dev.kappa.reprocessing.registry.VersionState;
@@ -90,10 +89,15 @@ public final class CatchUpChecker implements AutoCloseable {
     Instant now = clock.instant();
     ProgressMeter.Measurement measurement = runtime.meter().measure(admin, runtime, caughtUp, now);
     runtime.progress(measurement.progress());
+    RunningJob running = runtime.running();
     if (caughtUp) {
+      if (runtime.catchingUp()) {
+        lifecycle.goLiveLater(runtime, false);
+      } else if (running.state() == KafkaStreams.State.RUNNING && runtime.takeSwapWhenLive()) {
+        swapWhenCaughtUp(version);
+      }
       return;
     }
-    RunningJob running = runtime.running();
     boolean ready =
         measurement.progress().reachedTarget()
             && measurement.maxPartitionLag() <= settings.catchUpLag()
@@ -119,13 +123,22 @@ public final class CatchUpChecker implements AutoCloseable {
       log.debug("{} was marked caught up by another instance: {}", version, e.getMessage());
       return;
     }
-    JobHistory after = registry.history(version.job());
-    if (state.get().swapWhenCaughtUp() && after.active().orElse(-1) != version.number()) {
-      try {
-        swap.accept(version.job(), version.number());
-      } catch (CommandRefusedException e) {
-        log.warn("Cannot swap to {} when it caught up: {}", version, e.getMessage());
-      }
+    if (runtime.catchingUp()) {
+      // Restarted with the job's own settings first; the swap waits until it runs again.
+      lifecycle.goLiveLater(runtime, state.get().swapWhenCaughtUp());
+    } else if (state.get().swapWhenCaughtUp()) {
+      swapWhenCaughtUp(version);
+    }
+  }
+
+  private void swapWhenCaughtUp(JobVersion version) {
+    if (registry.history(version.job()).active().orElse(-1) == version.number()) {
+      return;
+    }
+    try {
+      swap.accept(version.job(), version.number());
+    } catch (CommandRefusedException e) {
+      log.warn("Cannot swap to {} when it caught up: {}", version, e.getMessage());
     }
   }
 

@@ -107,7 +107,34 @@ public final class VersionLifecycle implements AutoCloseable {
     }
   }
 
+  /**
+   * Restarts {@code runtime}, which caught up with the catch-up settings, with the job's own
+   * settings and its local state, soon, on the lifecycle thread; with {@code swap}, the new runtime
+   * asks for a swap to the version once it runs.
+   */
+  public void goLiveLater(VersionRuntime runtime, boolean swap) {
+    try {
+      changes.execute(
+          () -> {
+            if (runtimes.get(runtime.version()) != runtime) {
+              return;
+            }
+            stop(runtime, false);
+            start(runtime.version(), false);
+            if (swap) {
+              runtime(runtime.version()).ifPresent(VersionRuntime::swapWhenLive);
+            }
+          });
+    } catch (RejectedExecutionException e) {
+      log.debug("Host {} is closing; not restarting {}", instance, runtime.version());
+    }
+  }
+
   private void start(JobVersion version) {
+    start(version, true);
+  }
+
+  private void start(JobVersion version, boolean mayCatchUp) {
     Optional<JobTopology> topology = code.apply(version);
     if (topology.isEmpty()) {
       if (missingCode.add(version)) {
@@ -121,10 +148,16 @@ public final class VersionLifecycle implements AutoCloseable {
     try {
       ReplayPlan plan = ReplayPlan.read(admin, version, topology.get().sourceTopics());
       VersionRuntime runtime =
-          VersionRuntime.start(version, topology.get(), plan, config, settings, positions);
+          VersionRuntime.start(
+              version, topology.get(), plan, config, settings, positions, mayCatchUp);
       runtimes.put(version, runtime);
       metrics.publish(runtime);
-      log.info("Host {} runs {} ({} records to replay)", instance, version, plan.records());
+      log.info(
+          "Host {} runs {} ({} records to replay{})",
+          instance,
+          version,
+          plan.records(),
+          runtime.catchingUp() ? ", with the catch-up settings " + settings.catchUp() : "");
     } catch (RuntimeException e) {
       log.error("Host {} cannot run {}", instance, version, e);
     }

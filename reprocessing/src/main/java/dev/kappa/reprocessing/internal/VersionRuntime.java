@@ -33,6 +33,8 @@ public final class VersionRuntime {
   private final RunningJob running;
   private final ProgressMeter meter;
   private final Map<Integer, String> steps;
+  private final boolean catchingUp;
+  private volatile boolean swapWhenLive;
   private volatile @Nullable ReplayProgress progress;
   private @Nullable Instant readySince;
   private Map<String, Long> publishedLate = Map.of();
@@ -43,8 +45,10 @@ public final class VersionRuntime {
       @Nullable EventTimeGate gate,
       SharedPositions.Version shared,
       RunningJob running,
-      ProgressMeter meter) {
+      ProgressMeter meter,
+      boolean catchingUp) {
     this.version = version;
+    this.catchingUp = catchingUp;
     this.topology = topology;
     this.gate = gate;
     this.shared = shared;
@@ -55,7 +59,8 @@ public final class VersionRuntime {
 
   /**
    * Starts {@code topology} as {@code version}, aligned with its other instances through {@code
-   * positions}, and measures its replay of {@code plan}.
+   * positions}, and measures its replay of {@code plan}. If {@code mayCatchUp} and the plan has
+   * more than the catch-up lag to replay, it runs with the catch-up settings over {@code config}.
    */
   public static VersionRuntime start(
       JobVersion version,
@@ -63,13 +68,21 @@ public final class VersionRuntime {
       ReplayPlan plan,
       JobConfig config,
       ReplaySettings settings,
-      SharedPositions positions) {
+      SharedPositions positions,
+      boolean mayCatchUp) {
     SharedPositions.Version shared =
         positions.version(topology.applicationId(), plan.targets().keySet());
+    boolean catchingUp =
+        mayCatchUp && !settings.catchUp().isEmpty() && plan.records() > settings.catchUpLag();
+    if (catchingUp) {
+      for (Map.Entry<String, Object> setting : settings.catchUp().overrides().entrySet()) {
+        config = config.with(setting.getKey(), setting.getValue());
+      }
+    }
     if (!settings.aligned()) {
       RunningJob running = RunningJob.start(topology, config);
       return new VersionRuntime(
-          version, topology, null, shared, running, new ProgressMeter(version, plan));
+          version, topology, null, shared, running, new ProgressMeter(version, plan), catchingUp);
     }
     PacedClientSupplier.requireClassicProtocol(topology.applicationId(), config.overrides());
     EventTimeGate gate =
@@ -80,7 +93,24 @@ public final class VersionRuntime {
             settings.catchUpLag());
     RunningJob running = RunningJob.start(topology, config, new PacedClientSupplier(gate));
     return new VersionRuntime(
-        version, topology, gate, shared, running, new ProgressMeter(version, plan));
+        version, topology, gate, shared, running, new ProgressMeter(version, plan), catchingUp);
+  }
+
+  /** Whether it runs with the catch-up settings, to be restarted with the job's once caught up. */
+  public boolean catchingUp() {
+    return catchingUp;
+  }
+
+  /** Asks for a swap to the version once it runs, restarted with the job's settings. */
+  public void swapWhenLive() {
+    swapWhenLive = true;
+  }
+
+  /** Whether a swap was asked for once it runs; asking again answers false. */
+  public boolean takeSwapWhenLive() {
+    boolean asked = swapWhenLive;
+    swapWhenLive = false;
+    return asked;
   }
 
   /** The version. */

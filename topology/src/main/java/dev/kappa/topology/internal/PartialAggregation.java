@@ -2,14 +2,12 @@ package dev.kappa.topology.internal;
 
 import dev.kappa.topology.TimeGrid;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.ToLongFunction;
 import org.apache.kafka.common.metrics.Sensor;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.kstream.Aggregator;
 import org.apache.kafka.streams.kstream.Initializer;
@@ -37,9 +35,10 @@ import org.jspecify.annotations.Nullable;
  * adds the partials of all tasks into the window totals.
  *
  * <p>The partials live in a logged, cached store, never only in memory: at a commit, the changelog
- * holds every partial not yet sent, and under exactly-once the partials sent, their removal from
- * the store and the input offsets commit together. A crash therefore loses no partial and sends
- * none twice.
+ * holds every partial not yet sent (the store is an in-memory one, restored from its changelog,
+ * since it holds only what a task has not sent yet), and under exactly-once the partials sent,
+ * their removal from the store and the input offsets commit together. A crash therefore loses no
+ * partial and sends none twice.
  *
  * <p>Records are either raw records, with an {@link Aggregator} and the lateness rule of Kafka
  * Streams' window aggregation ({@link #ofRecords}), or partials of a finer table being rolled up
@@ -140,10 +139,20 @@ public final class PartialAggregation<KIn, VIn, G, A>
     private TimestampedKeyValueStore<Windowed<G>, A> partials;
     private Sensor dropped;
 
+    /**
+     * What the store holds, read: every partial not yet sent. The store is the truth, which a
+     * restarted task reads back; this copy spares each record a read and a deserialization of its
+     * partial, and each send a scan of the store.
+     */
+    private final Map<Windowed<G>, ValueAndTimestamp<A>> pending = new LinkedHashMap<>();
+
     @Override
     public void init(ProcessorContext<G, WindowPartial<A>> context) {
       this.context = context;
       this.partials = context.getStateStore(store.name());
+      try (KeyValueIterator<Windowed<G>, ValueAndTimestamp<A>> all = partials.all()) {
+        all.forEachRemaining(partial -> pending.put(partial.key, partial.value));
+      }
       this.dropped =
           TaskMetrics.droppedRecordsSensor(
               Thread.currentThread().getName(),
@@ -162,28 +171,28 @@ public final class PartialAggregation<KIn, VIn, G, A>
       }
       G group = groupBy.apply(record.key(), record.value());
       Windowed<G> key = new Windowed<>(group, new TimeWindow(start, grid.endOf(start)));
-      ValueAndTimestamp<A> partial = partials.get(key);
+      ValueAndTimestamp<A> partial = pending.get(key);
       A added = adder.add(group, record.value(), partial == null ? null : partial.value());
       long timestamp =
           partial == null ? record.timestamp() : Math.max(partial.timestamp(), record.timestamp());
-      partials.put(key, ValueAndTimestamp.make(added, timestamp));
+      ValueAndTimestamp<A> updated = ValueAndTimestamp.make(added, timestamp);
+      // Written through at once: under exactly-once, a commit may come before the next send.
+      partials.put(key, updated);
+      pending.put(key, updated);
     }
 
     /** Sends every partial on, then deletes it: both reach the log in the same transaction. */
     private void send() {
-      List<Windowed<G>> sent = new ArrayList<>();
-      try (KeyValueIterator<Windowed<G>, ValueAndTimestamp<A>> all = partials.all()) {
-        while (all.hasNext()) {
-          KeyValue<Windowed<G>, ValueAndTimestamp<A>> partial = all.next();
-          context.forward(
-              new Record<>(
-                  partial.key.key(),
-                  new WindowPartial<>(partial.key.window().start(), partial.value.value()),
-                  partial.value.timestamp()));
-          sent.add(partial.key);
-        }
+      for (Map.Entry<Windowed<G>, ValueAndTimestamp<A>> partial : pending.entrySet()) {
+        Windowed<G> key = partial.getKey();
+        context.forward(
+            new Record<>(
+                key.key(),
+                new WindowPartial<>(key.window().start(), partial.getValue().value()),
+                partial.getValue().timestamp()));
+        partials.put(key, null);
       }
-      sent.forEach(partials::delete);
+      pending.clear();
     }
   }
 
