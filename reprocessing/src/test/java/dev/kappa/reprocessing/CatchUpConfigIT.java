@@ -16,9 +16,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A version that catches up with settings of its own: it replays a backlog with two stream threads
- * and a 1 s commit interval, is restarted with the job's single thread once it has caught up, and
- * only then is swapped to; every window is exact.
+ * Versions that catch up with settings of their own: each replays the backlog with two stream
+ * threads and a 1 s commit interval and is restarted with the job's single thread once it has
+ * caught up; v2, started to be swapped to when caught up, is swapped to only after that restart.
+ * Every window is exact.
  */
 class CatchUpConfigIT {
 
@@ -28,17 +29,31 @@ class CatchUpConfigIT {
 
   @TempDir Path state;
 
+  private static int threads(RunningJob job) {
+    return job.streams().metadataForLocalThreads().size();
+  }
+
+  private static boolean liveWithOneThread(JobHost host, JobVersion version) {
+    return host.running(version)
+        .filter(job -> job.state() == KafkaStreams.State.RUNNING)
+        .map(job -> threads(job) == 1)
+        .orElse(false);
+  }
+
   @Test
   void shouldReplayWithTheCatchUpSettingsAndRunWithTheJobsOnceCaughtUp() throws Exception {
     String job = "catching-up";
     kafka.get().createTopic(SiteReadings.READINGS.topic(), 4, Map.of("retention.ms", "-1"));
     JobVersion v1 = JobVersion.of(job, 1);
-    try (Workload workload = new Workload(kafka.bootstrapServers(), Duration.ofMillis(20))) {
+    JobVersion v2 = JobVersion.of(job, 2);
+    // Dense event time (1,000 readings a second of it): alignment moves at one skew per commit.
+    try (Workload workload = new Workload(kafka.bootstrapServers(), Duration.ofMillis(1))) {
       workload.produce(40_000);
       JobConfig config = JobConfig.builder(kafka.bootstrapServers()).stateDirectory(state).build();
       try (JobHost host =
           JobHost.builder(config)
               .version(1, SiteReadings.all(job))
+              .version(2, SiteReadings.large(job))
               .settings(
                   ReplaySettings.defaults()
                       .withSettlingPeriod(Duration.ofSeconds(1))
@@ -50,25 +65,25 @@ class CatchUpConfigIT {
               .registryTopic("registry-" + job)
               .instance(job + "-host")
               .start()) {
-        host.startVersion(job, 1, StartOptions.defaults().swappingWhenCaughtUp());
-
+        host.startVersion(job, 1, StartOptions.defaults());
         await().atMost(TIMEOUT).until(() -> host.running(v1).isPresent());
-        RunningJob catchingUp = host.running(v1).orElseThrow();
-        assertThat(catchingUp.streams().metadataForLocalThreads())
-            .as("stream threads while catching up")
-            .hasSize(2);
-        assertThat(host.history(job).active()).as("not active before it caught up").isEmpty();
-
-        await().atMost(TIMEOUT).until(() -> host.history(job).active().orElse(-1) == 1);
-        RunningJob live = host.running(v1).orElseThrow();
-        assertThat(live).as("restarted once caught up").isNotSameAs(catchingUp);
-        assertThat(live.state()).isEqualTo(KafkaStreams.State.RUNNING);
-        assertThat(live.streams().metadataForLocalThreads())
-            .as("stream threads once live")
-            .hasSize(1);
-
+        assertThat(threads(host.running(v1).orElseThrow()))
+            .as("stream threads of v1 while catching up")
+            .isEqualTo(2);
+        await().atMost(TIMEOUT).until(() -> liveWithOneThread(host, v1));
         SiteWindows.awaitExact(List.of(host), job, 1, workload, false, TIMEOUT);
-        assertThat(host.progress(v1).orElseThrow().lateDropped()).isZero();
+
+        host.startVersion(job, 2, StartOptions.defaults().swappingWhenCaughtUp());
+        await().atMost(TIMEOUT).until(() -> host.running(v2).isPresent());
+        RunningJob catchingUp = host.running(v2).orElseThrow();
+        assertThat(threads(catchingUp)).as("stream threads of v2 while catching up").isEqualTo(2);
+
+        await().atMost(TIMEOUT).until(() -> host.history(job).active().orElse(-1) == 2);
+        RunningJob live = host.running(v2).orElseThrow();
+        assertThat(live).as("v2 restarted before the swap").isNotSameAs(catchingUp);
+        assertThat(liveWithOneThread(host, v2)).isTrue();
+        SiteWindows.awaitExact(List.of(host), job, 2, workload, true, TIMEOUT);
+        assertThat(host.progress(v2).orElseThrow().lateDropped()).isZero();
       }
     }
   }

@@ -8,6 +8,7 @@ import dev.kappa.topology.internal.PartialAggregation;
 import dev.kappa.topology.internal.PartialMerge;
 import dev.kappa.topology.internal.WindowChange;
 import dev.kappa.topology.internal.WindowPartial;
+import dev.kappa.topology.internal.WriteBackStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -50,7 +51,6 @@ import org.apache.kafka.streams.kstream.WindowedSerdes;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.SessionStore;
 import org.apache.kafka.streams.state.StoreBuilder;
-import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.TimestampedKeyValueStore;
 import org.apache.kafka.streams.state.WindowStore;
 import org.jspecify.annotations.Nullable;
@@ -447,19 +447,17 @@ public final class JobStreamsBuilder {
   }
 
   /**
-   * The store of a table's partials, keyed by group key and window start: in memory, since it holds
-   * only the partials not sent yet, logged, so that a restarted task has them back, and cached, so
-   * that the changelog takes a partial once per commit, not once per record.
+   * The store of a table's partials, keyed by group key and window start: on the heap, since it
+   * holds only the partials not sent yet, logged, so that a restarted task has them back, and
+   * written back at each commit ({@link WriteBackStore}), so that the changelog takes a partial
+   * once per commit, not once per record.
    */
   private static <G, A> StoreBuilder<TimestampedKeyValueStore<Windowed<G>, A>> partialStore(
       ServingTable<G, A> table, TimeGrid grid) {
     Serde<Windowed<G>> keys =
         new WindowedSerdes.TimeWindowedSerde<>(
             table.keys().serde(), grid.longestWindow().toMillis());
-    return Stores.timestampedKeyValueStoreBuilder(
-            Stores.inMemoryKeyValueStore(table.name() + "-partials"), keys, table.values().serde())
-        .withLoggingEnabled(Map.of())
-        .withCachingEnabled();
+    return WriteBackStore.builder(table.name() + "-partials", keys, table.values().serde());
   }
 
   /**

@@ -116,7 +116,7 @@ import org.slf4j.LoggerFactory;
  * a-00     22:48:00-22:49:00     160.4 MB      1211    160.7 MB        2449
  * ...
  * Retired 'network-usage' v1: stopped it, deleted its local state, its consumer group
- * 'network-usage-v1' and 12 topics: ...
+ * 'network-usage-v1' and 21 topics: ...
  * </pre>
  */
 public final class NetworkUsageDemo {
@@ -333,6 +333,29 @@ public final class NetworkUsageDemo {
             + "/keys/"
             + NetworkUsageJob.NETWORK
             + "/windows");
+    Instant today = hour.truncatedTo(ChronoUnit.DAYS);
+    printUrl(
+        "the network by hour, today",
+        a
+            + tables
+            + NetworkUsageJob.USAGE_NETWORK_HOURS.name()
+            + "/keys/"
+            + NetworkUsageJob.NETWORK
+            + "/windows?from="
+            + today
+            + "&to="
+            + hour);
+    printUrl(
+        "the network this month",
+        a
+            + tables
+            + NetworkUsageJob.USAGE_NETWORK_MONTHS.name()
+            + "/keys/"
+            + NetworkUsageJob.NETWORK
+            + "/windows?from="
+            + today.atZone(java.time.ZoneOffset.UTC).withDayOfMonth(1).toInstant()
+            + "&to="
+            + hour);
     printUrl(
         "every agent, both instances",
         a + tables + NetworkUsageJob.USAGE_BY_AGENT.name() + "/windows?limit=20");

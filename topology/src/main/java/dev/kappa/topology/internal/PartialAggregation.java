@@ -34,11 +34,12 @@ import org.jspecify.annotations.Nullable;
  * sends each partial on, keyed by its group key, and forgets it. Downstream, {@link PartialMerge}
  * adds the partials of all tasks into the window totals.
  *
- * <p>The partials live in a logged, cached store, never only in memory: at a commit, the changelog
- * holds every partial not yet sent (the store is an in-memory one, restored from its changelog,
- * since it holds only what a task has not sent yet), and under exactly-once the partials sent,
- * their removal from the store and the input offsets commit together. A crash therefore loses no
- * partial and sends none twice.
+ * <p>Each record's partial goes into a logged store at once ({@link WriteBackStore}, which writes
+ * it to its changelog before the task commits), so at a commit the changelog holds every partial
+ * not yet sent, and under exactly-once the partials sent, their removal from the store and the
+ * input offsets commit together. A crash therefore loses no partial and sends none twice. (The
+ * store keeps its data on the heap, not in RocksDB: it holds only what its task has not sent yet,
+ * and a restarted task reads it back from the changelog.)
  *
  * <p>Records are either raw records, with an {@link Aggregator} and the lateness rule of Kafka
  * Streams' window aggregation ({@link #ofRecords}), or partials of a finer table being rolled up
@@ -150,6 +151,8 @@ public final class PartialAggregation<KIn, VIn, G, A>
     public void init(ProcessorContext<G, WindowPartial<A>> context) {
       this.context = context;
       this.partials = context.getStateStore(store.name());
+      // Initialized again when a task is revived after its uncommitted state was dropped.
+      pending.clear();
       try (KeyValueIterator<Windowed<G>, ValueAndTimestamp<A>> all = partials.all()) {
         all.forEachRemaining(partial -> pending.put(partial.key, partial.value));
       }
@@ -176,7 +179,7 @@ public final class PartialAggregation<KIn, VIn, G, A>
       long timestamp =
           partial == null ? record.timestamp() : Math.max(partial.timestamp(), record.timestamp());
       ValueAndTimestamp<A> updated = ValueAndTimestamp.make(added, timestamp);
-      // Written through at once: under exactly-once, a commit may come before the next send.
+      // Into the store at once: under exactly-once, a commit may come before the next send.
       partials.put(key, updated);
       pending.put(key, updated);
     }
