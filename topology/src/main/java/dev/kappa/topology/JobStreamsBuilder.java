@@ -283,8 +283,8 @@ public final class JobStreamsBuilder {
    *       named {@code <table>-partials}. A record that arrives after the grace period of its
    *       window, by the stream time of its own task, is dropped and counted in Kafka Streams'
    *       {@code dropped-records} metric.
-   *   <li>At most every commit interval, each task sends its partials through the repartition topic
-   *       {@code <table>-partials}, keyed by group key, and removes them from its store; under
+   *   <li>Every second, each task sends its partials through the repartition topic {@code
+   *       <table>-partials}, keyed by group key, and removes them from its store; under
    *       exactly-once both happen in the transaction that commits the records they hold.
    *   <li>The task of each group key adds the partials of all tasks with {@code merge} into the
    *       table (processor {@code <table>-aggregate}).
@@ -336,10 +336,10 @@ public final class JobStreamsBuilder {
    * minutes fit into hours) of the keys {@code key} maps the keys of {@code finer} to (as nodes map
    * to their agent). The rollup adds up partial aggregates of {@code finer}, with its merge, not
    * records: the task of each key of {@code finer} adds its partials into partials of the coarser
-   * table, sends them at most every commit interval through the repartition topic {@code
-   * <table>-partials}, and the task of each coarser key adds them into {@code table}, exactly as
-   * {@link #aggregate(KStream, KeyValueMapper, TimeWindows, ServingTable, Initializer, Aggregator,
-   * Reducer)} does. No record is late here: the table counts what {@code finer} counts.
+   * table, sends them every second through the repartition topic {@code <table>-partials}, and the
+   * task of each coarser key adds them into {@code table}, exactly as {@link #aggregate(KStream,
+   * KeyValueMapper, TimeWindows, ServingTable, Initializer, Aggregator, Reducer)} does. No record
+   * is late here: the table counts what {@code finer} counts.
    *
    * <p>The table keeps windows for its retention, by default its longest window plus what {@code
    * finer} keeps beyond its own longest window. It may be rolled up further.

@@ -15,9 +15,9 @@ import org.jspecify.annotations.Nullable;
  * from which coarser tables can be rolled up ({@link JobStreamsBuilder#rollUp}): by key (node →
  * agent → network), by time (minute → hour → day → month), or both.
  *
- * <p>The table is updated from partials that each task sends at most every commit interval, so an
- * update of the table may lag its records by that interval; it is queried like any windowed serving
- * table.
+ * <p>The table is updated from partials that each task sends every second, so an update of the
+ * table may lag its records by a second (a second more for each level of rollup); it is queried
+ * like any windowed serving table.
  *
  * @param <K> the key of the table
  * @param <A> the aggregate
