@@ -279,10 +279,10 @@ public final class JobStreamsBuilder {
    *
    * <ol>
    *   <li>Each task adds its own records, as {@code aggregator} adds them to {@code initializer}'s
-   *       value, into one partial aggregate per (group key, window), in a logged and cached store
-   *       named {@code <table>-partials}. A record that arrives after the grace period of its
-   *       window, by the stream time of its own task, is dropped and counted in Kafka Streams'
-   *       {@code dropped-records} metric.
+   *       value, into one partial aggregate per (group key, window), in a store named {@code
+   *       <table>-partials} whose changelog takes it before the task's next commit. A record that
+   *       arrives after the grace period of its window, by the stream time of its own task, is
+   *       dropped and counted in Kafka Streams' {@code dropped-records} metric.
    *   <li>Every second, each task sends its partials through the repartition topic {@code
    *       <table>-partials}, keyed by group key, and removes them from its store; under
    *       exactly-once both happen in the transaction that commits the records they hold.
@@ -314,10 +314,11 @@ public final class JobStreamsBuilder {
    * Like {@link #aggregate(KStream, KeyValueMapper, TimeWindows, ServingTable, Initializer,
    * Aggregator, Reducer)}, grouped by the key of {@code stream}, which must be partitioned by it (a
    * source stream, or one that went through {@link KStream#repartition}): the partials of a task
-   * are its own keys', so they are added into the table in the same task, with no repartition. What
-   * this saves over {@link #aggregate(KGroupedStream, TimeWindows, EmitStrategy, ServingTable,
-   * Initializer, Aggregator)} is writes: the table's store and changelog take one update per key
-   * and window at each commit, not one per record, and rollups can be built from the table.
+   * are its own keys', so they are added into the table in the same task, with no repartition. The
+   * table's store and changelog take one update per key and window a second, not one per record,
+   * and rollups can be built from the table: worth it where keys repeat within a second. Where they
+   * rarely do (100,000 customers), {@link #aggregate(KGroupedStream, TimeWindows, EmitStrategy,
+   * ServingTable, Initializer, Aggregator)} is cheaper.
    */
   public <K, V, A> WindowedTable<K, A> aggregateByKey(
       KStream<K, V> stream,
