@@ -32,25 +32,13 @@ class JobVersionTest {
             "sites-v1-readings-by-site-repartition",
             "sites-v1-totals-by-site-changelog",
             "sites-v1-totals-by-sensor-changelog",
-            // the two-phase site table and its rollups: partials, their repartitions, the tables
+            // the two-phase site table: its partials, their repartition, the table
             "sites-v1-site-minutes-partials-changelog",
             "sites-v1-site-minutes-partials-repartition",
-            "sites-v1-site-minutes-changelog",
-            "sites-v1-site-hours-partials-changelog",
-            "sites-v1-site-hours-changelog",
-            "sites-v1-all-sites-partials-changelog",
-            "sites-v1-all-sites-partials-repartition",
-            "sites-v1-all-sites-changelog");
+            "sites-v1-site-minutes-changelog");
     assertThat(V1.storeNames(topology))
         .containsExactlyInAnyOrder(
-            "totals-by-sensor",
-            "totals-by-site",
-            "site-minutes-partials",
-            "site-minutes",
-            "site-hours-partials",
-            "site-hours",
-            "all-sites-partials",
-            "all-sites");
+            "totals-by-sensor", "totals-by-site", "site-minutes-partials", "site-minutes");
     assertThat(V1.ownedTopics(topology))
         .containsAll(V1.internalTopics(topology))
         .contains("sites-v1-alerts", "sites-v1-dead-letters")

@@ -2,12 +2,13 @@ package dev.kappa.topology.internal;
 
 import dev.kappa.topology.TimeGrid;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.ToLongFunction;
 import org.apache.kafka.common.metrics.Sensor;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.kstream.Aggregator;
 import org.apache.kafka.streams.kstream.Initializer;
 import org.apache.kafka.streams.kstream.KeyValueMapper;
@@ -143,22 +144,10 @@ public final class PartialAggregation<KIn, VIn, G, A>
     private TimestampedKeyValueStore<Windowed<G>, A> partials;
     private Sensor dropped;
 
-    /**
-     * What the store holds, read: every partial not yet sent. The store is the truth, which a
-     * restarted task reads back; this copy spares each record a read and a deserialization of its
-     * partial, and each send a scan of the store.
-     */
-    private final Map<Windowed<G>, ValueAndTimestamp<A>> pending = new LinkedHashMap<>();
-
     @Override
     public void init(ProcessorContext<G, WindowPartial<A>> context) {
       this.context = context;
       this.partials = context.getStateStore(store.name());
-      // Initialized again when a task is revived after its uncommitted state was dropped.
-      pending.clear();
-      try (KeyValueIterator<Windowed<G>, ValueAndTimestamp<A>> all = partials.all()) {
-        all.forEachRemaining(partial -> pending.put(partial.key, partial.value));
-      }
       this.dropped =
           TaskMetrics.droppedRecordsSensor(
               Thread.currentThread().getName(),
@@ -176,28 +165,33 @@ public final class PartialAggregation<KIn, VIn, G, A>
       }
       G group = groupBy.apply(record.key(), record.value());
       Windowed<G> key = new Windowed<>(group, new TimeWindow(start, grid.endOf(start)));
-      ValueAndTimestamp<A> partial = pending.get(key);
+      ValueAndTimestamp<A> partial = partials.get(key);
       A added = adder.add(group, record.value(), partial == null ? null : partial.value());
       long timestamp =
           partial == null ? record.timestamp() : Math.max(partial.timestamp(), record.timestamp());
-      ValueAndTimestamp<A> updated = ValueAndTimestamp.make(added, timestamp);
       // Into the store at once: under exactly-once, a commit may come before the next send.
-      partials.put(key, updated);
-      pending.put(key, updated);
+      partials.put(key, ValueAndTimestamp.make(added, timestamp));
     }
 
-    /** Sends every partial on, then deletes it: both reach the log in the same transaction. */
+    /**
+     * Sends every partial in the store on, then deletes it: both reach the log in the same
+     * transaction. The store is the only record of what is pending, so a task restored from its
+     * changelog sends exactly what its store holds.
+     */
     private void send() {
-      for (Map.Entry<Windowed<G>, ValueAndTimestamp<A>> partial : pending.entrySet()) {
-        Windowed<G> key = partial.getKey();
-        context.forward(
-            new Record<>(
-                key.key(),
-                new WindowPartial<>(key.window().start(), partial.getValue().value()),
-                partial.getValue().timestamp()));
-        partials.put(key, null);
+      List<Windowed<G>> sent = new ArrayList<>();
+      try (KeyValueIterator<Windowed<G>, ValueAndTimestamp<A>> all = partials.all()) {
+        while (all.hasNext()) {
+          KeyValue<Windowed<G>, ValueAndTimestamp<A>> partial = all.next();
+          context.forward(
+              new Record<>(
+                  partial.key.key(),
+                  new WindowPartial<>(partial.key.window().start(), partial.value.value()),
+                  partial.value.timestamp()));
+          sent.add(partial.key);
+        }
       }
-      pending.clear();
+      sent.forEach(key -> partials.put(key, null));
     }
   }
 }
