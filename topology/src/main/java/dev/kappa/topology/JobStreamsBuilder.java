@@ -4,11 +4,6 @@ import dev.kappa.stores.PersistentStores;
 import dev.kappa.topology.deadletter.InvalidRecordException;
 import dev.kappa.topology.internal.EventTimeExtractor;
 import dev.kappa.topology.internal.JoinTopics;
-import dev.kappa.topology.internal.PartialAggregation;
-import dev.kappa.topology.internal.PartialMerge;
-import dev.kappa.topology.internal.WindowChange;
-import dev.kappa.topology.internal.WindowPartial;
-import dev.kappa.topology.internal.WriteBackStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,7 +15,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
-import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
@@ -38,7 +32,6 @@ import org.apache.kafka.streams.kstream.Merger;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Reducer;
-import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.kstream.SessionWindows;
 import org.apache.kafka.streams.kstream.SlidingWindows;
 import org.apache.kafka.streams.kstream.StreamJoined;
@@ -47,11 +40,8 @@ import org.apache.kafka.streams.kstream.TimeWindowedKStream;
 import org.apache.kafka.streams.kstream.TimeWindows;
 import org.apache.kafka.streams.kstream.ValueJoiner;
 import org.apache.kafka.streams.kstream.Windowed;
-import org.apache.kafka.streams.kstream.WindowedSerdes;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.SessionStore;
-import org.apache.kafka.streams.state.StoreBuilder;
-import org.apache.kafka.streams.state.TimestampedKeyValueStore;
 import org.apache.kafka.streams.state.WindowStore;
 import org.jspecify.annotations.Nullable;
 
@@ -84,11 +74,18 @@ public final class JobStreamsBuilder {
   private final Map<String, ServedTable> servedTables = new LinkedHashMap<>();
   private final List<String> joins = new ArrayList<>();
   private final List<Duration> graces = new ArrayList<>();
+  private final PhasedAggregations phases;
 
   JobStreamsBuilder(KappaJob job, JobNaming naming, StreamsBuilder streams) {
     this.job = job;
     this.naming = naming;
     this.streams = streams;
+    this.phases =
+        new PhasedAggregations(
+            job,
+            graces::add,
+            (table, grid, retention) ->
+                serve(table, ServingTable.Shape.WINDOWED, grid.longestWindow(), retention, grid));
   }
 
   /** The job being defined. */
@@ -307,7 +304,7 @@ public final class JobStreamsBuilder {
       Initializer<A> initializer,
       Aggregator<? super G, ? super V, A> aggregator,
       Reducer<A> merge) {
-    return aggregateInPhases(stream, groupBy, true, windows, table, initializer, aggregator, merge);
+    return phases.aggregate(stream, groupBy, true, windows, table, initializer, aggregator, merge);
   }
 
   /**
@@ -327,7 +324,7 @@ public final class JobStreamsBuilder {
       Initializer<A> initializer,
       Aggregator<? super K, ? super V, A> aggregator,
       Reducer<A> merge) {
-    return aggregateInPhases(
+    return phases.aggregate(
         stream, (key, value) -> key, false, windows, table, initializer, aggregator, merge);
   }
 
@@ -353,7 +350,7 @@ public final class JobStreamsBuilder {
       TimeGrid grid,
       ServingTable<G, A> table) {
     Objects.requireNonNull(key, "key");
-    return rollUp(finer, (k, partial) -> key.apply(k), true, grid, table);
+    return phases.rollUp(finer, (k, partial) -> key.apply(k), true, grid, table);
   }
 
   /**
@@ -365,100 +362,7 @@ public final class JobStreamsBuilder {
    */
   public <K, A> WindowedTable<K, A> rollUp(
       WindowedTable<K, A> finer, TimeGrid grid, ServingTable<K, A> table) {
-    return rollUp(finer, (k, partial) -> k, false, grid, table);
-  }
-
-  private <K, V, G, A> WindowedTable<G, A> aggregateInPhases(
-      KStream<K, V> stream,
-      KeyValueMapper<? super K, ? super V, ? extends G> groupBy,
-      boolean repartition,
-      TimeWindows windows,
-      ServingTable<G, A> table,
-      Initializer<A> initializer,
-      Aggregator<? super G, ? super V, A> aggregator,
-      Reducer<A> merge) {
-    Objects.requireNonNull(groupBy, "groupBy");
-    TimeGrid grid = TimeGrid.of(windows);
-    Duration grace = Duration.ofMillis(windows.gracePeriodMs());
-    Duration retention = retention(table, PersistentStores.minimumRetention(windows));
-    graces.add(grace);
-    KStream<G, WindowPartial<A>> partials =
-        stream.process(
-            PartialAggregation.ofRecords(
-                partialStore(table, grid), groupBy, grid, grace, initializer, aggregator),
-            Named.as(table.name() + "-partials"));
-    return mergeInto(partials, repartition, grid, retention, table, merge);
-  }
-
-  private <K, G, A> WindowedTable<G, A> rollUp(
-      WindowedTable<K, A> finer,
-      KeyValueMapper<? super K, ? super WindowChange<A>, ? extends G> key,
-      boolean repartition,
-      TimeGrid grid,
-      ServingTable<G, A> table) {
-    Objects.requireNonNull(grid, "grid");
-    if (!finer.grid().fitsInto(grid)) {
-      throw new JobDefinitionException(
-          "Job '"
-              + job.name()
-              + "' rolls table '"
-              + finer.servingTable().name()
-              + "' up into '"
-              + table.name()
-              + "', but its windows of "
-              + finer.grid()
-              + " do not fit into windows of "
-              + grid
-              + ": roll up into windows that are a whole number of the finer ones");
-    }
-    Duration margin = finer.retention().minus(finer.grid().longestWindow());
-    Duration retention = retention(table, grid.longestWindow().plus(margin));
-    KStream<G, WindowPartial<A>> partials =
-        finer
-            .changes()
-            .process(
-                PartialAggregation.ofChanges(partialStore(table, grid), key, grid, finer.merge()),
-                Named.as(table.name() + "-partials"));
-    return mergeInto(partials, repartition, grid, retention, table, finer.merge());
-  }
-
-  private <G, A> WindowedTable<G, A> mergeInto(
-      KStream<G, WindowPartial<A>> partials,
-      boolean repartition,
-      TimeGrid grid,
-      Duration retention,
-      ServingTable<G, A> table,
-      Reducer<A> merge) {
-    serve(table, ServingTable.Shape.WINDOWED, grid.longestWindow(), retention, grid);
-    KStream<G, WindowPartial<A>> arriving =
-        repartition
-            ? partials.repartition(
-                Repartitioned.<G, WindowPartial<A>>as(table.name() + "-partials")
-                    .withKeySerde(table.keys().serde())
-                    .withValueSerde(WindowPartial.serde(table.values().serde())))
-            : partials;
-    KStream<G, WindowChange<A>> merged =
-        arriving.process(
-            new PartialMerge<>(
-                PersistentStores.windowStoreBuilder(
-                    table.name(), table.keys(), table.values(), grid.longestWindow(), retention),
-                merge),
-            Named.as(table.name() + "-aggregate"));
-    return new WindowedTable<>(table, grid, retention, merge, merged);
-  }
-
-  /**
-   * The store of a table's partials, keyed by group key and window start: on the heap, since it
-   * holds only the partials not sent yet, logged, so that a restarted task has them back, and
-   * written back at each commit ({@link WriteBackStore}), so that the changelog takes a partial
-   * once per commit, not once per record.
-   */
-  private static <G, A> StoreBuilder<TimestampedKeyValueStore<Windowed<G>, A>> partialStore(
-      ServingTable<G, A> table, TimeGrid grid) {
-    Serde<Windowed<G>> keys =
-        new WindowedSerdes.TimeWindowedSerde<>(
-            table.keys().serde(), grid.longestWindow().toMillis());
-    return WriteBackStore.builder(table.name() + "-partials", keys, table.values().serde());
+    return phases.rollUp(finer, (k, partial) -> k, false, grid, table);
   }
 
   /**
@@ -552,7 +456,7 @@ public final class JobStreamsBuilder {
             .withName(table.name() + "-until-window-closes"));
   }
 
-  private static Duration retention(ServingTable<?, ?> table, Duration minimum) {
+  static Duration retention(ServingTable<?, ?> table, Duration minimum) {
     return table.retention() == null ? minimum : table.retention();
   }
 
