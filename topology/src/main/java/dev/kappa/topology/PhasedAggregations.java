@@ -5,8 +5,8 @@ import dev.kappa.topology.internal.PartialAggregation;
 import dev.kappa.topology.internal.PartialMerge;
 import dev.kappa.topology.internal.WindowChange;
 import dev.kappa.topology.internal.WindowPartial;
-import dev.kappa.topology.internal.WriteBackStore;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
 import org.apache.kafka.common.serialization.Serde;
@@ -21,6 +21,7 @@ import org.apache.kafka.streams.kstream.TimeWindows;
 import org.apache.kafka.streams.kstream.Windowed;
 import org.apache.kafka.streams.kstream.WindowedSerdes;
 import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.TimestampedKeyValueStore;
 
 /**
@@ -129,14 +130,17 @@ final class PhasedAggregations {
   /**
    * The store of a table's partials, keyed by group key and window start: on the heap, since it
    * holds only the partials not sent yet, logged, so that a restarted task has them back, and
-   * written back at each commit ({@link WriteBackStore}), so that the changelog takes a partial
-   * once per commit, not once per record.
+   * cached by Kafka Streams' record cache, so that the changelog takes a partial once per commit,
+   * not once per record, and a task whose transaction is aborted drops what it had not committed.
    */
   private static <G, A> StoreBuilder<TimestampedKeyValueStore<Windowed<G>, A>> partialStore(
       ServingTable<G, A> table, TimeGrid grid) {
     Serde<Windowed<G>> keys =
         new WindowedSerdes.TimeWindowedSerde<>(
             table.keys().serde(), grid.longestWindow().toMillis());
-    return WriteBackStore.builder(table.name() + "-partials", keys, table.values().serde());
+    return Stores.timestampedKeyValueStoreBuilder(
+            Stores.inMemoryKeyValueStore(table.name() + "-partials"), keys, table.values().serde())
+        .withLoggingEnabled(Map.of())
+        .withCachingEnabled();
   }
 }

@@ -34,10 +34,10 @@ import org.jspecify.annotations.Nullable;
  * sends each partial on, keyed by its group key, and forgets it. Downstream, {@link PartialMerge}
  * adds the partials of all tasks into the window totals.
  *
- * <p>Each record's partial goes into a logged store at once ({@link WriteBackStore}, which writes
- * it to its changelog before the task commits), so at a commit the changelog holds every partial
- * not yet sent, and under exactly-once the partials sent, their removal from the store and the
- * input offsets commit together. A crash therefore loses no partial and sends none twice. (The
+ * <p>Each record's partial goes into a logged store at once (cached by Kafka Streams' record cache,
+ * which writes it to the changelog when the task commits), so at a commit the changelog holds every
+ * partial not yet sent, and under exactly-once the partials sent, their removal from the store and
+ * the input offsets commit together. A crash therefore loses no partial and sends none twice. (The
  * store keeps its data on the heap, not in RocksDB: it holds only what its task has not sent yet,
  * and a restarted task reads it back from the changelog.)
  *
