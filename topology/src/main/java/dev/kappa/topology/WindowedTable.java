@@ -1,5 +1,6 @@
 package dev.kappa.topology;
 
+import dev.kappa.topology.internal.PartialAggregation;
 import dev.kappa.topology.internal.WindowChange;
 import java.time.Duration;
 import org.apache.kafka.streams.KeyValue;
@@ -23,6 +24,9 @@ import org.jspecify.annotations.Nullable;
  * @param <A> the aggregate
  */
 public final class WindowedTable<K, A> {
+
+  /** How often each task sends its partials of the table on: every second of wall-clock time. */
+  public static final Duration SEND_INTERVAL = PartialAggregation.SEND_INTERVAL;
 
   private final ServingTable<K, A> table;
   private final TimeGrid grid;

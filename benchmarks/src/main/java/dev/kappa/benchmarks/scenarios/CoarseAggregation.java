@@ -9,6 +9,7 @@ import dev.kappa.serde.Codec;
 import dev.kappa.topology.KappaJob;
 import dev.kappa.topology.ServingTable;
 import dev.kappa.topology.Sink;
+import dev.kappa.topology.WindowedTable;
 import dev.kappa.topology.runtime.ProcessingGuarantee;
 import org.apache.kafka.streams.kstream.EmitStrategy;
 import org.apache.kafka.streams.kstream.Grouped;
@@ -99,6 +100,28 @@ public final class CoarseAggregation extends AbstractScenario {
 
   @Override
   public ScenarioRun start(RunContext context) {
-    return ScenarioRun.ofJob(id(), job("bench-coarse-aggregation", direct), guarantee(), context);
+    ScenarioRun run =
+        ScenarioRun.ofJob(id(), job("bench-coarse-aggregation", direct), guarantee(), context);
+    return new ScenarioRun() {
+      @Override
+      public void checkAlive() {
+        run.checkAlive();
+      }
+
+      /**
+       * Lets the tasks send their last partials before the job closes, so that the output holds
+       * every reading. The measured time ends before this, when the job has committed every
+       * reading: it leaves out up to a send interval of merging partials.
+       */
+      @Override
+      public void close() {
+        try {
+          Thread.sleep(WindowedTable.SEND_INTERVAL.multipliedBy(3).toMillis());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        run.close();
+      }
+    };
   }
 }
