@@ -27,7 +27,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -253,7 +252,7 @@ public final class NetworkUsageDemo {
               options.rate,
               options.shape.customers(),
               options.reprocessAfter.toSeconds());
-          printUrls(services.urls());
+          DemoUrls.print(out, services.urls());
           produceAndReport(services, producer);
         } finally {
           // The host and the producer close after this: clear Ctrl-C's interrupt, as below.
@@ -300,88 +299,6 @@ public final class NetworkUsageDemo {
     }
     running.get().awaitRunning(START_TIMEOUT);
     return running;
-  }
-
-  /** What a user can open or curl while the demo runs; the README explains each. */
-  private void printUrls(List<String> urls) {
-    String a = urls.get(0);
-    String b = urls.get(1);
-    String tables = "/jobs/" + JOB + "/tables/";
-    Instant hour = Instant.now().truncatedTo(ChronoUnit.HOURS);
-    String admin = "curl -H 'Authorization: Bearer " + DemoServices.ADMIN_TOKEN + "' ";
-    out.printf("%nAsk the service while the demo runs; either instance answers every key:%n");
-    printUrl("jobs, versions, tables", a + "/jobs");
-    printUrl(
-        "a node's latest windows",
-        a + tables + NetworkUsageJob.USAGE_BY_NODE.name() + "/keys/n-0001/windows");
-    printUrl(
-        "an agent, this hour",
-        b
-            + tables
-            + NetworkUsageJob.USAGE_BY_AGENT.name()
-            + "/keys/"
-            + UsageGenerator.agentId(0)
-            + "/windows?from="
-            + hour
-            + "&to="
-            + hour.plus(Duration.ofHours(1)));
-    printUrl(
-        "the whole network",
-        b
-            + tables
-            + NetworkUsageJob.USAGE_NETWORK.name()
-            + "/keys/"
-            + NetworkUsageJob.NETWORK
-            + "/windows");
-    Instant today = hour.truncatedTo(ChronoUnit.DAYS);
-    printUrl(
-        "the network by hour, today",
-        a
-            + tables
-            + NetworkUsageJob.USAGE_NETWORK_HOURS.name()
-            + "/keys/"
-            + NetworkUsageJob.NETWORK
-            + "/windows?from="
-            + today
-            + "&to="
-            + hour);
-    printUrl(
-        "the network this month",
-        a
-            + tables
-            + NetworkUsageJob.USAGE_NETWORK_MONTHS.name()
-            + "/keys/"
-            + NetworkUsageJob.NETWORK
-            + "/windows?from="
-            + today.atZone(java.time.ZoneOffset.UTC).withDayOfMonth(1).toInstant()
-            + "&to="
-            + hour);
-    printUrl(
-        "every agent, both instances",
-        a + tables + NetworkUsageJob.USAGE_BY_AGENT.name() + "/windows?limit=20");
-    printUrl(
-        "a customer's total",
-        a + tables + NetworkUsageJob.USAGE_BY_CUSTOMER.name() + "/keys/c-000123");
-    printUrl(
-        "customers, both instances",
-        b + tables + NetworkUsageJob.USAGE_BY_CUSTOMER.name() + "/keys?from=c-000100&to=c-000109");
-    printUrl("readiness", a + "/health/readiness");
-    printUrl("metrics", a + "/prometheus");
-    printUrl("the API", a + "/openapi/kappa-0.1.yml");
-    printUrl(
-        "v2's replay, once started", admin + a + "/admin/jobs/" + JOB + "/versions/2/progress");
-    printUrl(
-        "swap to v2, once caught up",
-        admin
-            + "-H 'Content-Type: application/json' -d '{\"to\":2}' "
-            + a
-            + "/admin/jobs/"
-            + JOB
-            + "/swap");
-  }
-
-  private void printUrl(String what, String url) {
-    out.printf("  %-28s %s%n", what, url);
   }
 
   private void produceAndReport(DemoServices services, KafkaProducer<String, byte[]> producer) {
