@@ -5,6 +5,8 @@ import dev.kappa.reprocessing.SiteReadings.Total;
 import dev.kappa.serde.JsonSerde;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
@@ -22,7 +24,13 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 final class Workload implements AutoCloseable {
 
-  static final Instant START = Instant.parse("2026-11-23T08:00:00Z");
+  /**
+   * 08:00 UTC thirty days ago: older than the 8 days for which Kafka Streams would keep the window
+   * stores' changelogs against the broker's clock, as a replayed log is.
+   */
+  static final Instant START =
+      LocalDate.now(ZoneOffset.UTC).minusDays(30).atTime(8, 0).toInstant(ZoneOffset.UTC);
+
   private static final int SENSORS = 40;
   private static final int SITES = 5;
 

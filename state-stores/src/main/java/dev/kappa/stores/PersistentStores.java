@@ -103,6 +103,8 @@ public final class PersistentStores {
       String name, Codec<K> keys, Codec<V> values, SessionWindows windows, Duration retention) {
     checkRetention(name, retention, minimumRetention(windows), "inactivity gap + grace");
     return Materialized.<K, V>as(Stores.persistentSessionStore(checkName(name), retention))
+        // Kafka Streams sets the changelog's retention from this, not from the store supplier.
+        .withRetention(retention)
         .withKeySerde(keys.serde())
         .withValueSerde(values.serde())
         .withLoggingEnabled(Map.of())
@@ -160,6 +162,8 @@ public final class PersistentStores {
       String name, Codec<K> keys, Codec<V> values, Duration retention, Duration windowSize) {
     return Materialized.<K, V>as(
             Stores.persistentTimestampedWindowStore(checkName(name), retention, windowSize, false))
+        // Kafka Streams sets the changelog's retention from this, not from the store supplier.
+        .withRetention(retention)
         .withKeySerde(keys.serde())
         .withValueSerde(values.serde())
         .withLoggingEnabled(Map.of())

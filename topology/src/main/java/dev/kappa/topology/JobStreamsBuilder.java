@@ -559,7 +559,7 @@ public final class JobStreamsBuilder {
   }
 
   /** Checks that every declared part was used, and describes the built topology. */
-  JobTopology complete(Topology topology) {
+  JobTopology complete(Topology topology, Map<String, Duration> windowedChangelogs) {
     List<String> problems = new ArrayList<>();
     for (Source<?, ?> source : job.sources()) {
       if (!sourceStreams.containsKey(source.topic())) {
@@ -595,6 +595,7 @@ public final class JobStreamsBuilder {
         topology,
         List.copyOf(servedTables.values()),
         joinInputs,
-        graces.stream().min(Duration::compareTo));
+        graces.stream().min(Duration::compareTo),
+        windowedChangelogs);
   }
 }

@@ -31,6 +31,7 @@ public final class JobTopology {
   private final List<ServedTable> servedTables;
   private final List<JoinInputs> joins;
   private final Optional<Duration> smallestGrace;
+  private final Map<String, Duration> windowedChangelogs;
 
   JobTopology(
       KappaJob job,
@@ -38,13 +39,15 @@ public final class JobTopology {
       Topology topology,
       List<ServedTable> servedTables,
       List<JoinInputs> joins,
-      Optional<Duration> smallestGrace) {
+      Optional<Duration> smallestGrace,
+      Map<String, Duration> windowedChangelogs) {
     this.job = job;
     this.naming = naming;
     this.topology = topology;
     this.servedTables = List.copyOf(servedTables);
     this.joins = List.copyOf(joins);
     this.smallestGrace = smallestGrace;
+    this.windowedChangelogs = Map.copyOf(windowedChangelogs);
   }
 
   /** The job this topology belongs to. */
@@ -104,6 +107,17 @@ public final class JobTopology {
    */
   public Optional<Duration> smallestGrace() {
     return smallestGrace;
+  }
+
+  /**
+   * The changelog topic of each window and session store (its windowed tables and the stores of its
+   * joins), with the store's retention in event time. Kafka Streams creates these topics with
+   * {@code cleanup.policy=compact,delete} and {@code retention.ms} set to the store's retention
+   * plus {@code windowstore.changelog.additional.retention.ms}; the broker measures that retention
+   * against its clock. Stores whose log config sets {@code retention.ms} are left out.
+   */
+  public Map<String, Duration> windowedChangelogs() {
+    return windowedChangelogs;
   }
 
   /** The source topics of both sides of each stream-stream join. */

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.TopologyException;
 import org.jspecify.annotations.Nullable;
@@ -106,7 +105,7 @@ public final class KappaJob {
    *     declared but not used, or used but not declared
    */
   public JobTopology topology(JobNaming naming) {
-    StreamsBuilder streams = TopologyFactory.streamsBuilder(naming.applicationId());
+    TopologyFactory.JobStreams streams = TopologyFactory.streamsBuilder(naming.applicationId());
     JobStreamsBuilder builder = new JobStreamsBuilder(this, naming, streams);
     definition.define(builder);
     Topology topology;
@@ -120,7 +119,7 @@ public final class KappaJob {
           "Cannot build the topology of job '" + name + "': " + e.getMessage(), e);
     }
     ExplicitNames.check(name, topology.describe());
-    return builder.complete(topology);
+    return builder.complete(topology, streams.windowedChangelogs());
   }
 
   @Override

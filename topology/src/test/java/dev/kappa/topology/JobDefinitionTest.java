@@ -14,6 +14,7 @@ import org.apache.kafka.streams.kstream.JoinWindows;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.SessionWindows;
 import org.apache.kafka.streams.kstream.StreamJoined;
 import org.apache.kafka.streams.kstream.TimeWindows;
 import org.junit.jupiter.api.Test;
@@ -191,6 +192,78 @@ class JobDefinitionTest {
     assertThatThrownBy(job::topology)
         .isInstanceOf(JobDefinitionException.class)
         .hasMessage("Job 'joins' has two joins named 'net': give each join its own name");
+  }
+
+  @Test
+  void shouldGiveEachWindowStoreChangelogWithTheRetentionOfItsStore() {
+    ServingTable<String, Long> minutes =
+        ServingTable.windowed("minutes", Codec.string(), Codec.longs())
+            .withRetention(Duration.ofDays(3));
+    ServingTable<String, Long> hours =
+        ServingTable.windowed("hours", Codec.string(), Codec.longs())
+            .withRetention(Duration.ofDays(30));
+    ServingTable<String, Long> sessions =
+        ServingTable.session("sessions", Codec.string(), Codec.longs())
+            .withRetention(Duration.ofDays(2));
+    StreamJoined<String, Long, Long> serdes =
+        StreamJoined.with(Serdes.String(), Serdes.Long(), Serdes.Long());
+    KappaJob job =
+        KappaJob.named("sums")
+            .source(AMOUNTS)
+            .source(REFUNDS)
+            .servingTable(TOTALS.withRetention(Duration.ofDays(7)))
+            .servingTable(minutes)
+            .servingTable(hours)
+            .servingTable(sessions)
+            .sink(OUT)
+            .topology(
+                b -> {
+                  KStream<String, Long> amounts = b.stream(AMOUNTS);
+                  b.aggregate(
+                      amounts.groupByKey(Grouped.as("amounts-by-key")),
+                      MINUTES,
+                      EmitStrategy.onWindowUpdate(),
+                      TOTALS.withRetention(Duration.ofDays(7)),
+                      () -> 0L,
+                      (key, amount, total) -> total + amount);
+                  b.aggregate(
+                      amounts.groupByKey(Grouped.as("amounts-for-sessions")),
+                      SessionWindows.ofInactivityGapAndGrace(
+                          Duration.ofMinutes(5), Duration.ofMinutes(1)),
+                      EmitStrategy.onWindowUpdate(),
+                      sessions,
+                      () -> 0L,
+                      (key, amount, total) -> total + amount,
+                      (key, one, other) -> one + other);
+                  WindowedTable<String, Long> finer =
+                      b.aggregateByKey(
+                          amounts, MINUTES, minutes, () -> 0L, (k, a, t) -> t + a, Long::sum);
+                  b.rollUp(finer, TimeGrid.of(Duration.ofHours(1)), hours);
+                  b.to(
+                      b.join(
+                          "net",
+                          amounts,
+                          b.stream(REFUNDS),
+                          JoinWindows.ofTimeDifferenceAndGrace(
+                              Duration.ofSeconds(10), Duration.ofSeconds(5)),
+                          Long::sum,
+                          serdes),
+                      OUT);
+                })
+            .build();
+
+    Map<String, Duration> changelogs = job.topology().windowedChangelogs();
+
+    // As Kafka Streams creates them: the store's retention (+ the additional retention, a config).
+    assertThat(changelogs)
+        .containsEntry("sums-totals-changelog", Duration.ofDays(7))
+        .containsEntry("sums-minutes-changelog", Duration.ofDays(3))
+        .containsEntry("sums-hours-changelog", Duration.ofDays(30))
+        .containsEntry("sums-sessions-changelog", Duration.ofDays(2))
+        // A join keeps each side for the time difference on both sides + grace.
+        .containsEntry("sums-net-this-join-store-changelog", Duration.ofSeconds(25))
+        .containsEntry("sums-net-other-join-store-changelog", Duration.ofSeconds(25))
+        .hasSize(6);
   }
 
   @Test

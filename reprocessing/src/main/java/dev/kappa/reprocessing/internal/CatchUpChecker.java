@@ -91,6 +91,7 @@ public final class CatchUpChecker implements AutoCloseable {
     runtime.progress(measurement.progress());
     RunningJob running = runtime.running();
     if (caughtUp) {
+      runtime.changelogs().follow(admin, now);
       if (runtime.catchingUp()) {
         lifecycle.goLiveLater(runtime, false);
       } else if (running.state() == KafkaStreams.State.RUNNING && runtime.takeSwapWhenLive()) {

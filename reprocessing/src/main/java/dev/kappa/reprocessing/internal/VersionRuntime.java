@@ -32,6 +32,7 @@ public final class VersionRuntime {
   private final SharedPositions.Version shared;
   private final RunningJob running;
   private final ProgressMeter meter;
+  private final ChangelogRetention changelogs;
   private final Map<Integer, String> steps;
   private final boolean catchingUp;
   private volatile boolean swapWhenLive;
@@ -46,6 +47,7 @@ public final class VersionRuntime {
       SharedPositions.Version shared,
       RunningJob running,
       ProgressMeter meter,
+      ChangelogRetention changelogs,
       boolean catchingUp) {
     this.version = version;
     this.catchingUp = catchingUp;
@@ -54,6 +56,7 @@ public final class VersionRuntime {
     this.shared = shared;
     this.running = running;
     this.meter = meter;
+    this.changelogs = changelogs;
     this.steps = TopologySteps.of(topology);
   }
 
@@ -61,6 +64,8 @@ public final class VersionRuntime {
    * Starts {@code topology} as {@code version}, aligned with its other instances through {@code
    * positions}, and measures its replay of {@code plan}. If {@code mayCatchUp} and the plan has
    * more than the catch-up lag to replay, it runs with the catch-up settings over {@code config}.
+   * The window-store changelogs it creates keep everything until {@link #changelogs()} sets their
+   * retention.
    */
   public static VersionRuntime start(
       JobVersion version,
@@ -74,15 +79,19 @@ public final class VersionRuntime {
         positions.version(topology.applicationId(), plan.targets().keySet());
     boolean catchingUp =
         mayCatchUp && !settings.catchUp().isEmpty() && plan.records() > settings.catchUpLag();
+    ChangelogRetention changelogs =
+        new ChangelogRetention(version, topology, plan.targets().keySet(), config);
+    config = ChangelogRetention.whileReplaying(config);
     if (catchingUp) {
       for (Map.Entry<String, Object> setting : settings.catchUp().overrides().entrySet()) {
         config = config.with(setting.getKey(), setting.getValue());
       }
     }
+    ProgressMeter meter = new ProgressMeter(version, plan);
     if (!settings.aligned()) {
       RunningJob running = RunningJob.start(topology, config);
       return new VersionRuntime(
-          version, topology, null, shared, running, new ProgressMeter(version, plan), catchingUp);
+          version, topology, null, shared, running, meter, changelogs, catchingUp);
     }
     PacedClientSupplier.requireClassicProtocol(topology.applicationId(), config.overrides());
     EventTimeGate gate =
@@ -93,7 +102,7 @@ public final class VersionRuntime {
             settings.catchUpLag());
     RunningJob running = RunningJob.start(topology, config, new PacedClientSupplier(gate));
     return new VersionRuntime(
-        version, topology, gate, shared, running, new ProgressMeter(version, plan), catchingUp);
+        version, topology, gate, shared, running, meter, changelogs, catchingUp);
   }
 
   /** Whether it runs with the catch-up settings, to be restarted with the job's once caught up. */
@@ -131,6 +140,11 @@ public final class VersionRuntime {
   /** The meter of its replay. */
   public ProgressMeter meter() {
     return meter;
+  }
+
+  /** The retention of its window-store changelogs, set once it has caught up. */
+  public ChangelogRetention changelogs() {
+    return changelogs;
   }
 
   /** How its sources are aligned on this instance now. */
