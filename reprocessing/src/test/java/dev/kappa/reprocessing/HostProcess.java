@@ -6,7 +6,6 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -39,7 +38,7 @@ public final class HostProcess {
     try (JobHost host =
         JobHost.builder(config)
             .version(1, SiteReadings.all(job))
-            .settings(ReplaySettings.defaults().withCheckInterval(Duration.ofMillis(250)))
+            .settings(KilledInstanceIT.SETTINGS)
             .registryTopic(args[3])
             .instance(args[4])
             .start()) {

@@ -64,21 +64,6 @@ final class SiteWindows {
       Workload workload,
       boolean onlyLarge,
       Duration timeout) {
-    awaitExact(hosts, job, version, workload, onlyLarge, true, timeout);
-  }
-
-  /**
-   * As {@link #awaitExact(Collection, String, int, Workload, boolean, Duration)}, checking {@link
-   * SiteReadings#SITE_MINUTES} only if {@code twoPhase}.
-   */
-  static void awaitExact(
-      Collection<JobHost> hosts,
-      String job,
-      int version,
-      Workload workload,
-      boolean onlyLarge,
-      boolean twoPhase,
-      Duration timeout) {
     await()
         .atMost(timeout)
         .pollInterval(Duration.ofMillis(250))
@@ -91,11 +76,9 @@ final class SiteWindows {
                 assertThat(of(hosts, job, version, name))
                     .as("windows of %s in v%d", name, version)
                     .isEqualTo(minutes);
-                if (twoPhase) {
-                  assertThat(of(hosts, job, version, SiteReadings.SITE_MINUTES, name))
-                      .as("two-phase windows of %s in v%d", name, version)
-                      .isEqualTo(minutes);
-                }
+                assertThat(of(hosts, job, version, SiteReadings.SITE_MINUTES, name))
+                    .as("two-phase windows of %s in v%d", name, version)
+                    .isEqualTo(minutes);
               }
             });
   }

@@ -88,9 +88,12 @@ public final class ChangelogRetention {
    * retention.
    */
   static JobConfig whileReplaying(JobConfig config) {
+    long additionalMs = additional(config).toMillis();
     return config.with(
         StreamsConfig.WINDOW_STORE_CHANGE_LOG_ADDITIONAL_RETENTION_MS_CONFIG,
-        additional(config).plus(HELD).toMillis());
+        additionalMs > Long.MAX_VALUE - HELD.toMillis()
+            ? Long.MAX_VALUE
+            : additionalMs + HELD.toMillis());
   }
 
   private static Duration additional(JobConfig config) {
