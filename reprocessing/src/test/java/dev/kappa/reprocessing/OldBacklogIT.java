@@ -59,6 +59,7 @@ class OldBacklogIT {
       workload.produce(20_000);
       Instant newestReading = Workload.START.plus(Duration.ofMillis(100).multipliedBy(20_000));
       Map<String, Duration> changelogs;
+      String deadLetters;
 
       try (JobHost first = host(stateFirst, "first")) {
         first.startVersion(JOB, 1, StartOptions.defaults());
@@ -70,6 +71,7 @@ class OldBacklogIT {
                     first.history(JOB).version(1).orElseThrow().status()
                         == VersionStatus.CAUGHT_UP);
         changelogs = first.topology(v1).orElseThrow().windowedChangelogs();
+        deadLetters = first.topology(v1).orElseThrow().deadLetterTopic();
         assertThat(changelogs).isNotEmpty();
         // Once caught up, each keeps its store's retention behind the newest reading, not behind
         // the clock: at least the store's retention plus the reading's age, but no longer forever.
@@ -93,6 +95,13 @@ class OldBacklogIT {
       assertThat(deletedRecords(admin, changelogs.keySet()))
           .as("records deleted from the changelogs by their retention")
           .isZero();
+      // One reading in 500 is invalid. Its dead letter is timestamped when it was sent, so the
+      // topic's retention (the broker's default, 7 days) keeps it.
+      assertThat(deletedRecords(admin, List.of(deadLetters)))
+          .as("dead letters deleted by retention")
+          .isZero();
+      assertThat(kafka.get().readCommitted(deadLetters, 0, TIMEOUT))
+          .hasSize((int) (workload.produced() / 500));
       try (JobHost second = host(stateSecond, "second")) {
         SiteWindows.awaitExact(List.of(second), JOB, 1, workload, false, TIMEOUT);
         System.out.printf(
@@ -126,17 +135,21 @@ class OldBacklogIT {
 
   /** The records deleted from the start of the topics' partitions. */
   private static long deletedRecords(Admin admin, Collection<String> topics) throws Exception {
-    Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
+    return offsets(admin, topics, OffsetSpec.earliest());
+  }
+
+  /** The sum of the offsets {@code spec} gives for every partition of {@code topics}. */
+  private static long offsets(Admin admin, Collection<String> topics, OffsetSpec spec)
+      throws Exception {
+    Map<TopicPartition, OffsetSpec> request = new HashMap<>();
     for (TopicDescription topic : admin.describeTopics(topics).allTopicNames().get().values()) {
       topic
           .partitions()
           .forEach(
               partition ->
-                  earliest.put(
-                      new TopicPartition(topic.name(), partition.partition()),
-                      OffsetSpec.earliest()));
+                  request.put(new TopicPartition(topic.name(), partition.partition()), spec));
     }
-    return admin.listOffsets(earliest).all().get().values().stream()
+    return admin.listOffsets(request).all().get().values().stream()
         .mapToLong(info -> info.offset())
         .sum();
   }

@@ -2,8 +2,13 @@ package dev.kappa.topology.deadletter;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -25,6 +30,9 @@ import org.jspecify.annotations.Nullable;
  * @param sourceOffset its offset
  * @param exceptionClass the class name of the exception that sent it here
  * @param message the exception's message
+ * @param sourceTimestamp the timestamp of the record in its source topic, or -1 if the dead letter
+ *     does not say (the dead letter's own timestamp is when it was sent, see {@link
+ *     #TIMESTAMP_HEADER})
  */
 public record DeadLetter(
     byte @Nullable [] key,
@@ -33,7 +41,8 @@ public record DeadLetter(
     int sourcePartition,
     long sourceOffset,
     String exceptionClass,
-    @Nullable String message) {
+    @Nullable String message,
+    long sourceTimestamp) {
 
   /** The header with the source topic. */
   public static final String TOPIC_HEADER = "__streams.errors.topic";
@@ -51,6 +60,13 @@ public record DeadLetter(
   public static final String MESSAGE_HEADER = "__streams.errors.message";
 
   /**
+   * The header with the record's timestamp in its source topic. A dead letter is timestamped when
+   * it is sent, not with its record's (event) time: a replay of month-old records must not write
+   * dead letters that the topic's time-based retention deletes at once.
+   */
+  public static final String TIMESTAMP_HEADER = "kappa.errors.timestamp";
+
+  /**
    * Reads a dead letter from a record of a dead-letter topic.
    *
    * @throws IllegalArgumentException if a header of the dead-letter format is missing
@@ -63,7 +79,28 @@ public record DeadLetter(
         Integer.parseInt(required(headers, PARTITION_HEADER)),
         Long.parseLong(required(headers, OFFSET_HEADER)),
         required(headers, EXCEPTION_HEADER),
-        optional(headers, MESSAGE_HEADER));
+        optional(headers, MESSAGE_HEADER),
+        Optional.ofNullable(optional(headers, TIMESTAMP_HEADER)).map(Long::parseLong).orElse(-1L));
+  }
+
+  /**
+   * {@code letters} as Kafka Streams built them, timestamped now instead of with their records'
+   * timestamps, which go into {@link #TIMESTAMP_HEADER}.
+   */
+  static List<ProducerRecord<byte[], byte[]>> sentNow(
+      List<ProducerRecord<byte[], byte[]>> letters) {
+    long now = System.currentTimeMillis();
+    List<ProducerRecord<byte[], byte[]>> sent = new ArrayList<>(letters.size());
+    for (ProducerRecord<byte[], byte[]> letter : letters) {
+      Headers headers = new RecordHeaders(letter.headers().toArray());
+      if (letter.timestamp() != null) {
+        headers.add(TIMESTAMP_HEADER, letter.timestamp().toString().getBytes(UTF_8));
+      }
+      sent.add(
+          new ProducerRecord<>(
+              letter.topic(), letter.partition(), now, letter.key(), letter.value(), headers));
+    }
+    return sent;
   }
 
   /** The value as UTF-8 text, for logs and tests; null if there is no value. */

@@ -1,7 +1,9 @@
 package dev.kappa.topology.deadletter;
 
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
@@ -33,7 +35,9 @@ public class DeadLetterDeserializationHandler extends LogAndContinueExceptionHan
       ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
     Response response = super.handleError(context, record, exception);
     metrics.record(context.topic(), context.taskId());
-    return response;
+    List<ProducerRecord<byte[], byte[]>> letters =
+        DeadLetter.sentNow(response.deadLetterQueueRecords());
+    return response.result() == Result.RESUME ? Response.resume(letters) : Response.fail(letters);
   }
 
   static void requireDeadLetterTopic(Map<String, ?> configs) {

@@ -1,6 +1,8 @@
 package dev.kappa.topology.deadletter;
 
+import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
 import org.apache.kafka.streams.processor.api.Record;
@@ -32,6 +34,8 @@ public class DeadLetterProcessingHandler extends LogAndContinueProcessingExcepti
       ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
     Response response = super.handleError(context, record, exception);
     metrics.record(context.topic(), context.taskId());
-    return response;
+    List<ProducerRecord<byte[], byte[]>> letters =
+        DeadLetter.sentNow(response.deadLetterQueueRecords());
+    return response.result() == Result.RESUME ? Response.resume(letters) : Response.fail(letters);
   }
 }

@@ -89,6 +89,8 @@ class DeadLetterRoutingTest {
     assertThat(letter.sourceTopic()).isEqualTo("payments");
     assertThat(letter.sourcePartition()).isZero();
     assertThat(letter.sourceOffset()).isEqualTo(1);
+    // The dead letter itself is timestamped when it was sent; its record's time is in a header.
+    assertThat(letter.sourceTimestamp()).isEqualTo(START.toEpochMilli());
     assertThat(letter.exceptionClass()).isEqualTo(SerializationException.class.getName());
     assertThat(letter.message())
         .startsWith("Cannot read a Payment from topic 'payments': Unrecognized token 'oops'");

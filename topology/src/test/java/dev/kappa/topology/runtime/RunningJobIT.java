@@ -17,7 +17,6 @@ import dev.kappa.topology.deadletter.DeadLetter;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,13 +25,9 @@ import java.util.UUID;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
@@ -214,34 +209,8 @@ class RunningJobIT {
   }
 
   private static List<DeadLetter> readDeadLetters(String topic, int expected) {
-    Map<String, Object> config =
-        Map.of(
-            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-            kafka.bootstrapServers(),
-            ConsumerConfig.GROUP_ID_CONFIG,
-            "dead-letter-reader-" + UUID.randomUUID(),
-            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-            "earliest",
-            ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-            "read_committed",
-            ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
-            ByteArrayDeserializer.class,
-            ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
-            ByteArrayDeserializer.class);
-    List<DeadLetter> letters = new ArrayList<>();
-    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config)) {
-      consumer.subscribe(List.of(topic));
-      await()
-          .atMost(TIMEOUT)
-          .until(
-              () -> {
-                for (ConsumerRecord<byte[], byte[]> record :
-                    consumer.poll(Duration.ofMillis(200))) {
-                  letters.add(DeadLetter.of(record.key(), record.value(), record.headers()));
-                }
-                return letters.size() >= expected;
-              });
-    }
-    return letters;
+    return kafka.get().readCommitted(topic, expected, TIMEOUT).stream()
+        .map(record -> DeadLetter.of(record.key(), record.value(), record.headers()))
+        .toList();
   }
 }
