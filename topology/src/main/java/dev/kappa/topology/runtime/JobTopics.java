@@ -13,9 +13,13 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
@@ -38,7 +42,33 @@ final class JobTopics {
     int outputPartitions = partitions.values().stream().mapToInt(Integer::intValue).max().orElse(1);
     Set<String> outputs = new LinkedHashSet<>(topology.outputTopics().values());
     outputs.add(topology.deadLetterTopic());
-    createMissing(outputs, outputPartitions);
+    createMissing(outputs, outputPartitions, longestRetention(topology.sourceTopics()));
+  }
+
+  /**
+   * The longest {@code retention.ms} of {@code sources} ({@code -1}, keep everything, is the
+   * longest). A topic created for the job's output keeps it: the broker measures retention against
+   * the timestamps of the records, which are the event times of the records read, so an output kept
+   * for less than its sources would lose what a replay of their older records writes.
+   */
+  private String longestRetention(Set<String> sources) {
+    Map<ConfigResource, KafkaFuture<Config>> configs =
+        admin
+            .describeConfigs(
+                sources.stream()
+                    .map(topic -> new ConfigResource(ConfigResource.Type.TOPIC, topic))
+                    .toList())
+            .values();
+    long longest = 0;
+    for (KafkaFuture<Config> config : configs.values()) {
+      ConfigEntry entry = await(config).get(TopicConfig.RETENTION_MS_CONFIG);
+      long retention = entry == null ? -1 : Long.parseLong(entry.value());
+      if (retention < 0) {
+        return "-1";
+      }
+      longest = Math.max(longest, retention);
+    }
+    return Long.toString(longest);
   }
 
   private Map<String, Integer> partitionCounts(Set<String> sources) {
@@ -64,10 +94,12 @@ final class JobTopics {
     return counts;
   }
 
-  private void createMissing(Set<String> topics, int partitions) {
+  private void createMissing(Set<String> topics, int partitions, String retentionMs) {
     List<NewTopic> newTopics = new ArrayList<>();
     for (String topic : topics) {
-      newTopics.add(new NewTopic(topic, Optional.of(partitions), Optional.empty()));
+      newTopics.add(
+          new NewTopic(topic, Optional.of(partitions), Optional.empty())
+              .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, retentionMs)));
     }
     admin
         .createTopics(newTopics)
