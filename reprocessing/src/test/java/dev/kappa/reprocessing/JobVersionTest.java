@@ -35,10 +35,23 @@ class JobVersionTest {
             // the two-phase site table: its partials, their repartition, the table
             "sites-v1-site-minutes-partials-changelog",
             "sites-v1-site-minutes-partials-repartition",
-            "sites-v1-site-minutes-changelog");
+            "sites-v1-site-minutes-changelog",
+            // its rollups: by time without a repartition, by key with one
+            "sites-v1-site-hours-partials-changelog",
+            "sites-v1-site-hours-changelog",
+            "sites-v1-all-sites-partials-changelog",
+            "sites-v1-all-sites-partials-repartition",
+            "sites-v1-all-sites-changelog");
     assertThat(V1.storeNames(topology))
         .containsExactlyInAnyOrder(
-            "totals-by-sensor", "totals-by-site", "site-minutes-partials", "site-minutes");
+            "totals-by-sensor",
+            "totals-by-site",
+            "site-minutes-partials",
+            "site-minutes",
+            "site-hours-partials",
+            "site-hours",
+            "all-sites-partials",
+            "all-sites");
     assertThat(V1.ownedTopics(topology))
         .containsAll(V1.internalTopics(topology))
         .contains("sites-v1-alerts", "sites-v1-dead-letters")

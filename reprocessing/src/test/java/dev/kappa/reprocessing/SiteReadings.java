@@ -6,6 +6,8 @@ import dev.kappa.topology.KappaJob;
 import dev.kappa.topology.ServingTable;
 import dev.kappa.topology.Sink;
 import dev.kappa.topology.Source;
+import dev.kappa.topology.TimeGrid;
+import dev.kappa.topology.WindowedTable;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -18,8 +20,9 @@ import org.apache.kafka.streams.kstream.TimeWindows;
 /**
  * The job the reprocessing tests run: readings of sensors, keyed by sensor, totalled per site in
  * 1-minute windows (a repartition by site) and per sensor; large readings go to an output topic.
- * The site totals are also aggregated in two phases. Version 2 of the loop changes the logic: it
- * counts only readings of at least {@link #LARGE} bytes.
+ * The site totals are also aggregated in two phases, and rolled up into hours and into one total of
+ * all sites. Version 2 of the loop changes the logic: it counts only readings of at least {@link
+ * #LARGE} bytes.
  */
 final class SiteReadings {
 
@@ -51,6 +54,15 @@ final class SiteReadings {
   /** {@link #BY_SITE} again, aggregated in two phases: partials cross the repartition topic. */
   static final ServingTable<String, Total> SITE_MINUTES = siteTable("site-minutes");
 
+  /** {@link #SITE_MINUTES} rolled up by time, into hours. */
+  static final ServingTable<String, Total> SITE_HOURS = siteTable("site-hours");
+
+  /** {@link #SITE_MINUTES} rolled up by key: every site's minute under the one key {@link #ALL}. */
+  static final ServingTable<String, Total> ALL_SITES = siteTable("all-sites");
+
+  /** The key of {@link #ALL_SITES}. */
+  static final String ALL = "all";
+
   static final ServingTable<String, Total> BY_SENSOR =
       ServingTable.keyValue("totals-by-sensor", Codec.string(), Codec.json(Total.class));
   static final Sink<String, Reading> ALERTS =
@@ -78,6 +90,8 @@ final class SiteReadings {
         .source(READINGS)
         .servingTable(BY_SITE)
         .servingTable(SITE_MINUTES)
+        .servingTable(SITE_HOURS)
+        .servingTable(ALL_SITES)
         .servingTable(BY_SENSOR)
         .sink(ALERTS)
         .topology(builder -> define(builder, minimumBytes))
@@ -104,14 +118,17 @@ final class SiteReadings {
         BY_SITE,
         () -> Total.NONE,
         (site, reading, total) -> total.add(reading));
-    builder.aggregate(
-        readings,
-        (sensor, reading) -> reading.site(),
-        MINUTES,
-        SITE_MINUTES,
-        () -> Total.NONE,
-        (site, reading, total) -> total.add(reading),
-        Total::plus);
+    WindowedTable<String, Total> siteMinutes =
+        builder.aggregate(
+            readings,
+            (sensor, reading) -> reading.site(),
+            MINUTES,
+            SITE_MINUTES,
+            () -> Total.NONE,
+            (site, reading, total) -> total.add(reading),
+            Total::plus);
+    builder.rollUp(siteMinutes, TimeGrid.of(Duration.ofHours(1)), SITE_HOURS);
+    builder.rollUp(siteMinutes, site -> ALL, TimeGrid.of(MINUTES), ALL_SITES);
     builder.aggregate(
         readings.groupByKey(
             Grouped.with("readings-by-sensor", ids.serde(), READINGS.values().serde())),

@@ -9,9 +9,11 @@ import dev.kappa.reprocessing.query.TableQueries;
 import dev.kappa.topology.ServingTable;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Collection;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.UnaryOperator;
 
 /**
  * The windows of {@link SiteReadings#BY_SITE}, and of the same totals aggregated in two phases, as
@@ -54,8 +56,9 @@ final class SiteWindows {
 
   /**
    * Waits up to {@code timeout} until every site's windows in {@code version} are those {@code
-   * workload} produced, every reading or only the large ones: in {@link SiteReadings#BY_SITE} and
-   * in {@link SiteReadings#SITE_MINUTES}.
+   * workload} produced, every reading or only the large ones: in {@link SiteReadings#BY_SITE}, in
+   * {@link SiteReadings#SITE_MINUTES} and in its rollups {@link SiteReadings#SITE_HOURS} and {@link
+   * SiteReadings#ALL_SITES}.
    */
   static void awaitExact(
       Collection<JobHost> hosts,
@@ -79,7 +82,32 @@ final class SiteWindows {
                 assertThat(of(hosts, job, version, SiteReadings.SITE_MINUTES, name))
                     .as("two-phase windows of %s in v%d", name, version)
                     .isEqualTo(minutes);
+                assertThat(of(hosts, job, version, SiteReadings.SITE_HOURS, name))
+                    .as("hours of %s in v%d", name, version)
+                    .isEqualTo(sum(minutes, window -> window.truncatedTo(ChronoUnit.HOURS)));
               }
+              assertThat(of(hosts, job, version, SiteReadings.ALL_SITES, SiteReadings.ALL))
+                  .as("windows of all sites in v%d", version)
+                  .isEqualTo(allSites(workload, onlyLarge));
             });
+  }
+
+  /** The expected windows of every site added up, minute by minute. */
+  private static Map<Instant, Total> allSites(Workload workload, boolean onlyLarge) {
+    Map<Instant, Total> all = new TreeMap<>();
+    for (int site = 0; site < Workload.sites(); site++) {
+      workload
+          .expectedWindows(Workload.site(site), onlyLarge)
+          .forEach((start, total) -> all.merge(start, total, Total::plus));
+    }
+    return all;
+  }
+
+  /** {@code windows} added up into the windows that {@code coarser} puts their starts in. */
+  private static Map<Instant, Total> sum(
+      Map<Instant, Total> windows, UnaryOperator<Instant> coarser) {
+    Map<Instant, Total> sums = new TreeMap<>();
+    windows.forEach((start, total) -> sums.merge(coarser.apply(start), total, Total::plus));
+    return sums;
   }
 }
