@@ -271,6 +271,21 @@ class ServingIT {
         a.post("/admin/jobs/meters/versions", "{version", ServiceInstance.ADMIN_TOKEN);
     assertThat(malformed.status()).as(malformed.toString()).isEqualTo(400);
     assertThat(malformed.contentType()).startsWith("application/problem+json");
+    assertThat(malformed.json().get("type").asText()).endsWith("/bad-request");
+    assertThat(malformed.json().get("instance").asText()).isEqualTo("/admin/jobs/meters/versions");
+    // Larger than the service takes (1 MiB): a problem that names the request's own path, never
+    // the placeholder Netty gives a request it could not decode.
+    Reply tooLarge =
+        a.post(
+            "/admin/jobs/meters/versions",
+            "{\"version\":2,\"pad\":\"" + "x".repeat(1_100_000) + "\"}",
+            ServiceInstance.ADMIN_TOKEN);
+    assertThat(tooLarge.status()).as(tooLarge.toString()).isEqualTo(413);
+    assertThat(tooLarge.contentType()).startsWith("application/problem+json");
+    assertThat(tooLarge.json().get("type").asText()).endsWith("/request-entity-too-large");
+    assertThat(tooLarge.json().get("detail").asText()).contains("1048576");
+    assertThat(tooLarge.json().path("instance").asText("/admin/jobs/meters/versions"))
+        .isEqualTo("/admin/jobs/meters/versions");
   }
 
   @Test

@@ -30,6 +30,12 @@ public final class ProblemResponseProcessor implements ErrorResponseProcessor<Ma
 
   private static final String TYPES = "https://kappa.dev/problems/";
 
+  /**
+   * The path Netty gives a request it could not decode (a body too large, a malformed request
+   * line): the request's own path is lost, so the problem has no {@code instance}.
+   */
+  private static final String UNDECODED = "/bad-request";
+
   @Override
   public MutableHttpResponse<Map<String, Object>> processResponse(
       ErrorContext context, MutableHttpResponse<?> response) {
@@ -45,7 +51,10 @@ public final class ProblemResponseProcessor implements ErrorResponseProcessor<Ma
     problem.put("title", status.getReason());
     problem.put("status", status.getCode());
     problem.put("detail", detail(context, status));
-    problem.put("instance", context.getRequest().getPath());
+    String path = context.getRequest().getPath();
+    if (!path.equals(UNDECODED)) {
+      problem.put("instance", path);
+    }
     if (context.getRootCause().orElse(null) instanceof KeyNotFoundException notFound) {
       problem.put("version", notFound.version().number());
       problem.put("servedBy", notFound.instance());
@@ -53,11 +62,18 @@ public final class ProblemResponseProcessor implements ErrorResponseProcessor<Ma
     return response.body(problem).contentType(MediaType.of(PROBLEM_JSON));
   }
 
+  /**
+   * The type of one of the service's own errors; else the status's reason ({@code bad-request} for
+   * a body Micronaut cannot read, {@code internal-error} for a 500).
+   */
   private static String type(ErrorContext context, HttpStatus status) {
-    return context
-        .getRootCause()
-        .map(ProblemTypes::of)
-        .orElseGet(() -> status.getReason().toLowerCase(java.util.Locale.ROOT).replace(' ', '-'));
+    String own = context.getRootCause().map(ProblemTypes::of).orElse(null);
+    if (own != null) {
+      return own;
+    }
+    return status == HttpStatus.INTERNAL_SERVER_ERROR
+        ? "internal-error"
+        : status.getReason().toLowerCase(java.util.Locale.ROOT).replace(' ', '-');
   }
 
   private static String detail(ErrorContext context, HttpStatus status) {

@@ -12,6 +12,7 @@ import dev.kappa.reprocessing.registry.CommandRefusedException;
 import dev.kappa.reprocessing.replay.IncompleteHistoryException;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.security.authentication.AuthorizationException;
+import org.jspecify.annotations.Nullable;
 
 /** The status and problem type of each error the service answers with. */
 final class ProblemTypes {
@@ -34,7 +35,8 @@ final class ProblemTypes {
     return HttpStatus.INTERNAL_SERVER_ERROR;
   }
 
-  static String of(Throwable error) {
+  /** The problem type of one of the service's own errors, or null for any other error. */
+  static @Nullable String of(Throwable error) {
     if (error instanceof BadQueryException || error instanceof IllegalArgumentException) {
       return "bad-query";
     } else if (error instanceof UnknownJobException) {
@@ -58,6 +60,6 @@ final class ProblemTypes {
     } else if (error instanceof AuthorizationException authorization) {
       return authorization.isForbidden() ? "forbidden" : "unauthorized";
     }
-    return "internal-error";
+    return null;
   }
 }
