@@ -96,7 +96,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     RuntimeException lastFailure = null;
     for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
       try {
-        return startOnce(brokerOverrides);
+        return startOnce(brokerOverrides, freePort());
       } catch (PortTakenException e) {
         // Free ports are found by binding and releasing them; another process may win the race.
         log.warn(
@@ -109,10 +109,28 @@ public final class EmbeddedKafka implements AutoCloseable {
         lastFailure);
   }
 
-  private static EmbeddedKafka startOnce(Map<String, String> brokerOverrides) {
+  /**
+   * Starts a node whose clients connect at {@code localhost:brokerPort}, with the default settings,
+   * for a test that gives a client that address before the broker runs.
+   *
+   * @throws IllegalStateException if the port is taken
+   */
+  public static EmbeddedKafka startOnPort(int brokerPort) {
+    try {
+      return startOnce(Map.of(), brokerPort);
+    } catch (PortTakenException e) {
+      throw new IllegalStateException("Cannot start embedded Kafka on port " + brokerPort, e);
+    }
+  }
+
+  /** A port that is free now, for {@link #startOnPort}. */
+  public static int freePortNow() {
+    return freePort();
+  }
+
+  private static EmbeddedKafka startOnce(Map<String, String> brokerOverrides, int brokerPort) {
     long started = System.nanoTime();
     Path directory = createDirectory();
-    int brokerPort = freePort();
     int controllerPort = freePort();
     Properties properties = brokerProperties(directory, brokerPort, controllerPort);
     properties.putAll(brokerOverrides);

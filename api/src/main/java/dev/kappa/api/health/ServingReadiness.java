@@ -48,7 +48,7 @@ final class ServingReadiness implements HealthIndicator {
     Optional<JobHost> current = serving.current();
     if (current.isEmpty()) {
       return HealthResult.builder(NAME, HealthStatus.DOWN)
-          .details(Map.of("reason", "the service is starting"))
+          .details(Map.of("reason", serving.waitingFor().orElse("the service is starting")))
           .build();
     }
     JobHost host = current.get();

@@ -9,6 +9,7 @@ import dev.kappa.reprocessing.query.StoreNotReadyException;
 import dev.kappa.reprocessing.registry.CommandRefusedException;
 import dev.kappa.reprocessing.registry.VersionState;
 import dev.kappa.reprocessing.replay.IncompleteHistoryException;
+import dev.kappa.topology.KappaException;
 import dev.kappa.topology.runtime.JobConfig;
 import io.micronaut.context.BeanContext;
 import io.micronaut.context.event.ApplicationEventListener;
@@ -22,12 +23,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.streams.StreamsConfig;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -43,10 +51,15 @@ public final class ServingHost implements ApplicationEventListener<ServerStartup
 
   private static final Logger log = LoggerFactory.getLogger(ServingHost.class);
   private static final Duration RETRY_AFTER = Duration.ofSeconds(1);
+  private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(5);
+  private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
 
   private final KappaProperties properties;
   private final BeanContext beans;
   private volatile @Nullable JobHost host;
+  private volatile @Nullable String waiting;
+  private @Nullable Thread retrying;
+  private boolean closed;
 
   ServingHost(KappaProperties properties, BeanContext beans) {
     this.properties = properties;
@@ -71,7 +84,10 @@ public final class ServingHost implements ApplicationEventListener<ServerStartup
   public JobHost require() {
     JobHost running = host;
     if (running == null) {
-      throw new StoreNotReadyException("The service is starting: its jobs are not up", RETRY_AFTER);
+      throw new StoreNotReadyException(
+          "The service is starting: its jobs are not up"
+              + waitingFor().map(why -> " (" + why + ")").orElse(""),
+          RETRY_AFTER);
     }
     return running;
   }
@@ -110,8 +126,13 @@ public final class ServingHost implements ApplicationEventListener<ServerStartup
                         + host.history(job).versions().keySet()));
   }
 
+  /**
+   * Starts the host now if Kafka answers; else says why in the log and in {@link #waitingFor()},
+   * and tries again on a thread of its own, after 1 s, then twice as long each time up to {@link
+   * #MAX_BACKOFF}, until Kafka answers or the service closes. A configuration error fails at once.
+   */
   private synchronized void start(int port) {
-    if (host != null) {
+    if (host != null || retrying != null) {
       return;
     }
     String bootstrap = properties.getBootstrapServers();
@@ -133,12 +154,95 @@ public final class ServingHost implements ApplicationEventListener<ServerStartup
     Map<String, VersionedJob> jobs = jobs();
     jobs.values()
         .forEach(job -> job.versions().forEach((number, code) -> builder.version(number, code)));
-    JobHost started = builder.start();
+    if (tryStart(bootstrap, builder, jobs, server)) {
+      return;
+    }
+    Thread thread =
+        new Thread(() -> retry(bootstrap, builder, jobs, server), "kappa-host-start-" + port);
+    thread.setDaemon(true);
+    retrying = thread;
+    thread.start();
+  }
+
+  private void retry(
+      String bootstrap, JobHost.Builder builder, Map<String, VersionedJob> jobs, String server) {
+    Duration backoff = Duration.ofSeconds(1);
+    try {
+      while (true) {
+        Thread.sleep(backoff.toMillis()); // the backoff between attempts to reach Kafka
+        synchronized (this) {
+          if (closed || tryStart(bootstrap, builder, jobs, server)) {
+            retrying = null;
+            return;
+          }
+        }
+        backoff =
+            backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0
+                ? MAX_BACKOFF
+                : backoff.multipliedBy(2);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Starts the host if Kafka answers; else notes and logs why not. Holds the lock. */
+  private boolean tryStart(
+      String bootstrap, JobHost.Builder builder, Map<String, VersionedJob> jobs, String server) {
+    Optional<String> unreachable = probe(bootstrap);
+    JobHost started = null;
+    if (unreachable.isEmpty()) {
+      try {
+        started = builder.start();
+      } catch (KappaException e) {
+        unreachable = Optional.of(e.getMessage());
+      }
+    }
+    if (started == null) {
+      waiting = unreachable.orElseThrow();
+      log.warn("{}; trying again", waiting);
+      return false;
+    }
     host = started;
+    waiting = null;
     log.info("Serving jobs {} at {}", jobs.keySet(), server);
     if (properties.isStartFirstVersions()) {
-      jobs.values().forEach(job -> startFirstVersion(started, job));
+      for (VersionedJob job : jobs.values()) {
+        startFirstVersion(started, job);
+      }
     }
+    return true;
+  }
+
+  /**
+   * Why Kafka at {@code bootstrap} does not answer within {@link #PROBE_TIMEOUT}, if it does not.
+   */
+  private Optional<String> probe(String bootstrap) {
+    Map<String, Object> settings = new HashMap<>(properties.getKafka());
+    settings.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    int timeoutMs = (int) PROBE_TIMEOUT.toMillis();
+    settings.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs);
+    settings.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs);
+    try (Admin admin = Admin.create(settings)) {
+      admin.describeCluster().nodes().get(PROBE_TIMEOUT.toMillis() * 2, TimeUnit.MILLISECONDS);
+      return Optional.empty();
+    } catch (ExecutionException e) {
+      return Optional.of(unreachable(bootstrap, e.getCause().getMessage()));
+    } catch (TimeoutException | KafkaException e) {
+      return Optional.of(unreachable(bootstrap, e.getMessage()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.of(unreachable(bootstrap, "interrupted"));
+    }
+  }
+
+  private static String unreachable(String bootstrap, @Nullable String why) {
+    return "Cannot reach Kafka at " + bootstrap + ": " + (why == null ? "no answer" : why);
+  }
+
+  /** Why the host has not started yet (Kafka does not answer), while it has not. */
+  public Optional<String> waitingFor() {
+    return host == null ? Optional.ofNullable(waiting) : Optional.empty();
   }
 
   private static void startFirstVersion(JobHost host, VersionedJob job) {
@@ -230,6 +334,10 @@ public final class ServingHost implements ApplicationEventListener<ServerStartup
   /** Stops every version on this instance; the registry and the other instances are untouched. */
   @PreDestroy
   synchronized void close() {
+    closed = true;
+    if (retrying != null) {
+      retrying.interrupt();
+    }
     JobHost running = host;
     host = null;
     if (running != null) {
