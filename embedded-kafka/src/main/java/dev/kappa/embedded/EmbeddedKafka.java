@@ -28,6 +28,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -261,6 +262,27 @@ public final class EmbeddedKafka implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("Interrupted while creating topic '" + name + "'", e);
+    }
+  }
+
+  /**
+   * The value of the topic-level setting {@code name} of {@code topic}, as the broker applies it.
+   */
+  public String topicConfig(String topic, String name) {
+    ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+    try {
+      return admin
+          .describeConfigs(List.of(resource))
+          .all()
+          .get(30, TimeUnit.SECONDS)
+          .get(resource)
+          .get(name)
+          .value();
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("Cannot read " + name + " of topic '" + topic + "'", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while reading the topic '" + topic + "'", e);
     }
   }
 

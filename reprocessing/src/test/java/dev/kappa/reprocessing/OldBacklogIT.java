@@ -17,9 +17,12 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,7 +43,6 @@ class OldBacklogIT {
 
   private static final String JOB = "old";
   private static final Duration TIMEOUT = Duration.ofMinutes(3);
-  private static final Duration BROKER_RETENTION_PASSES = Duration.ofSeconds(3);
 
   @TempDir Path stateFirst;
   @TempDir Path stateSecond;
@@ -82,14 +84,21 @@ class OldBacklogIT {
                 () -> {
                   for (Map.Entry<String, Duration> changelog : changelogs.entrySet()) {
                     Duration kept = changelog.getValue().plus(age);
-                    assertThat(Duration.ofMillis(retentionMs(admin, changelog.getKey())))
+                    assertThat(
+                            Duration.ofMillis(
+                                Long.parseLong(
+                                    kafka
+                                        .get()
+                                        .topicConfig(
+                                            changelog.getKey(), TopicConfig.RETENTION_MS_CONFIG))))
                         .as("retention of %s", changelog.getKey())
                         .isGreaterThan(kept)
                         .isLessThan(kept.plus(Duration.ofDays(4)));
                   }
                 });
-        // Gives the broker time to delete what its retention allows before the changelogs are read.
-        Thread.sleep(BROKER_RETENTION_PASSES.toMillis());
+        // A month-old record in a topic kept for a day: once the broker has deleted it, it has
+        // applied retention after the changelogs' retention was set.
+        awaitRetentionPass(admin);
       }
 
       assertThat(deletedRecords(admin, changelogs.keySet()))
@@ -121,16 +130,19 @@ class OldBacklogIT {
         .start();
   }
 
-  private static long retentionMs(Admin admin, String topic) throws Exception {
-    ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
-    return Long.parseLong(
-        admin
-            .describeConfigs(List.of(resource))
-            .all()
-            .get()
-            .get(resource)
-            .get(TopicConfig.RETENTION_MS_CONFIG)
-            .value());
+  private static void awaitRetentionPass(Admin admin) throws Exception {
+    String canary = "retention-canary";
+    kafka.get().createTopic(canary, 1, Map.of(TopicConfig.RETENTION_MS_CONFIG, "86400000"));
+    try (KafkaProducer<byte[], byte[]> producer =
+        new KafkaProducer<>(
+            Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
+            new ByteArraySerializer(),
+            new ByteArraySerializer())) {
+      producer
+          .send(new ProducerRecord<>(canary, 0, Workload.START.toEpochMilli(), null, new byte[1]))
+          .get();
+    }
+    await().atMost(TIMEOUT).until(() -> deletedRecords(admin, List.of(canary)) > 0);
   }
 
   /** The records deleted from the start of the topics' partitions. */

@@ -28,7 +28,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
@@ -172,15 +171,7 @@ class RunningJobIT {
       // Kept as long as the source: a replay of its oldest records must not write into a topic
       // whose retention deletes them at once.
       for (String topic : List.of("accepted-amounts", "amounts-dead-letters")) {
-        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
-        assertThat(
-                admin
-                    .describeConfigs(List.of(resource))
-                    .all()
-                    .get()
-                    .get(resource)
-                    .get(TopicConfig.RETENTION_MS_CONFIG)
-                    .value())
+        assertThat(kafka.get().topicConfig(topic, TopicConfig.RETENTION_MS_CONFIG))
             .as("retention.ms of %s", topic)
             .isEqualTo("-1");
       }
