@@ -3,17 +3,11 @@ package dev.kappa.topology;
 import dev.kappa.stores.PersistentStores;
 import dev.kappa.topology.deadletter.InvalidRecordException;
 import dev.kappa.topology.internal.EventTimeExtractor;
-import dev.kappa.topology.internal.JoinTopics;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Function;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -70,22 +64,21 @@ public final class JobStreamsBuilder {
   private final JobNaming naming;
   private final StreamsBuilder streams;
   private final Map<String, KStream<?, ?>> sourceStreams = new HashMap<>();
-  private final Set<String> writtenSinks = new HashSet<>();
-  private final Map<String, ServedTable> servedTables = new LinkedHashMap<>();
-  private final List<String> joins = new ArrayList<>();
-  private final List<Duration> graces = new ArrayList<>();
+  private final JobParts parts;
   private final PhasedAggregations phases;
 
   JobStreamsBuilder(KappaJob job, JobNaming naming, StreamsBuilder streams) {
     this.job = job;
     this.naming = naming;
     this.streams = streams;
+    this.parts = new JobParts(job, naming);
     this.phases =
         new PhasedAggregations(
             job,
-            graces::add,
+            parts::grace,
             (table, grid, retention) ->
-                serve(table, ServingTable.Shape.WINDOWED, grid.longestWindow(), retention, grid));
+                parts.serve(
+                    table, ServingTable.Shape.WINDOWED, grid.longestWindow(), retention, grid));
   }
 
   /** The job being defined. */
@@ -115,7 +108,7 @@ public final class JobStreamsBuilder {
    */
   @SuppressWarnings("unchecked")
   public <K, V> KStream<K, V> stream(Source<K, V> source) {
-    requireDeclared(job.declaredSource(source.topic()), source, "reads source topic", "source");
+    parts.read(source);
     return (KStream<K, V>)
         sourceStreams.computeIfAbsent(
             source.topic(),
@@ -162,8 +155,7 @@ public final class JobStreamsBuilder {
    * @throws JobDefinitionException if the job does not declare {@code sink}
    */
   public <K, V> void to(KStream<K, V> stream, Sink<K, V> sink) {
-    requireDeclared(job.declaredSink(sink.name()), sink, "writes to sink", "sink");
-    writtenSinks.add(sink.name());
+    parts.write(sink);
     stream.to(
         naming.outputTopic(sink.name()),
         Produced.with(sink.keys().serde(), sink.values().serde()).withName(sink.name() + "-sink"));
@@ -178,7 +170,7 @@ public final class JobStreamsBuilder {
       ServingTable<K, A> table,
       Initializer<A> initializer,
       Aggregator<? super K, ? super V, A> aggregator) {
-    serve(table, ServingTable.Shape.KEY_VALUE, null, null);
+    parts.serve(table, ServingTable.Shape.KEY_VALUE, null, null, null);
     Materialized<K, A, KeyValueStore<Bytes, byte[]>> store =
         PersistentStores.keyValue(table.name(), table.keys(), table.values());
     return grouped.aggregate(initializer, aggregator, Named.as(table.name() + "-aggregate"), store);
@@ -204,7 +196,7 @@ public final class JobStreamsBuilder {
       Initializer<A> initializer,
       Aggregator<? super K, ? super V, A> aggregator) {
     Duration retention = retention(table, PersistentStores.minimumRetention(windows));
-    graces.add(Duration.ofMillis(windows.gracePeriodMs()));
+    parts.grace(Duration.ofMillis(windows.gracePeriodMs()));
     return aggregateWindows(
         grouped.windowedBy(windows),
         Duration.ofMillis(windows.size()),
@@ -230,7 +222,7 @@ public final class JobStreamsBuilder {
       Initializer<A> initializer,
       Aggregator<? super K, ? super V, A> aggregator) {
     Duration retention = retention(table, PersistentStores.minimumRetention(windows));
-    graces.add(Duration.ofMillis(windows.gracePeriodMs()));
+    parts.grace(Duration.ofMillis(windows.gracePeriodMs()));
     return aggregateWindows(
         grouped.windowedBy(windows),
         Duration.ofMillis(windows.timeDifferenceMs()),
@@ -257,8 +249,8 @@ public final class JobStreamsBuilder {
       Aggregator<? super K, ? super V, A> aggregator,
       Merger<? super K, A> merger) {
     Duration retention = retention(table, PersistentStores.minimumRetention(windows));
-    graces.add(Duration.ofMillis(windows.gracePeriodMs()));
-    serve(table, ServingTable.Shape.SESSION, null, retention);
+    parts.grace(Duration.ofMillis(windows.gracePeriodMs()));
+    parts.serve(table, ServingTable.Shape.SESSION, null, retention, null);
     Materialized<K, A, SessionStore<Bytes, byte[]>> store =
         PersistentStores.session(table.name(), table.keys(), table.values(), windows, retention);
     KTable<Windowed<K>, A> updates =
@@ -380,7 +372,7 @@ public final class JobStreamsBuilder {
       JoinWindows windows,
       ValueJoiner<? super L, ? super R, ? extends J> joiner,
       StreamJoined<K, L, R> joined) {
-    graces.add(Duration.ofMillis(windows.gracePeriodMs()));
+    parts.grace(Duration.ofMillis(windows.gracePeriodMs()));
     return left.join(right, joiner, windows, named(name, joined));
   }
 
@@ -395,7 +387,7 @@ public final class JobStreamsBuilder {
       JoinWindows windows,
       ValueJoiner<? super L, ? super @Nullable R, ? extends J> joiner,
       StreamJoined<K, L, R> joined) {
-    graces.add(Duration.ofMillis(windows.gracePeriodMs()));
+    parts.grace(Duration.ofMillis(windows.gracePeriodMs()));
     return left.leftJoin(right, joiner, windows, named(name, joined));
   }
 
@@ -410,7 +402,7 @@ public final class JobStreamsBuilder {
       JoinWindows windows,
       ValueJoiner<? super @Nullable L, ? super @Nullable R, ? extends J> joiner,
       StreamJoined<K, L, R> joined) {
-    graces.add(Duration.ofMillis(windows.gracePeriodMs()));
+    parts.grace(Duration.ofMillis(windows.gracePeriodMs()));
     return left.outerJoin(right, joiner, windows, named(name, joined));
   }
 
@@ -424,23 +416,14 @@ public final class JobStreamsBuilder {
       ServingTable<K, A> table,
       Initializer<A> initializer,
       Aggregator<? super K, ? super V, A> aggregator) {
-    serve(table, ServingTable.Shape.WINDOWED, windowSize, retention);
+    parts.serve(table, ServingTable.Shape.WINDOWED, windowSize, retention, null);
     KTable<Windowed<K>, A> updates =
         windowed.aggregate(initializer, aggregator, Named.as(table.name() + "-aggregate"), store);
     return emit(updates, emit, table);
   }
 
   private <K, L, R> StreamJoined<K, L, R> named(String name, StreamJoined<K, L, R> joined) {
-    Names.checkOperator(name);
-    if (joins.contains(name)) {
-      throw new JobDefinitionException(
-          "Job '"
-              + job.name()
-              + "' has two joins named '"
-              + name
-              + "': give each join its own name");
-    }
-    joins.add(name);
+    parts.join(name);
     return joined.withName(name).withStoreName(name);
   }
 
@@ -460,142 +443,8 @@ public final class JobStreamsBuilder {
     return table.retention() == null ? minimum : table.retention();
   }
 
-  private void serve(
-      ServingTable<?, ?> table,
-      ServingTable.Shape shape,
-      @Nullable Duration windowSize,
-      @Nullable Duration retention) {
-    serve(table, shape, windowSize, retention, null);
-  }
-
-  private void serve(
-      ServingTable<?, ?> table,
-      ServingTable.Shape shape,
-      @Nullable Duration windowSize,
-      @Nullable Duration retention,
-      @Nullable TimeGrid grid) {
-    requireDeclared(
-        job.declaredServingTable(table.name()),
-        table,
-        "materializes serving table",
-        "servingTable");
-    if (table.shape() != shape) {
-      throw new JobDefinitionException(
-          "Serving table '"
-              + table.name()
-              + "' of job '"
-              + job.name()
-              + "' is declared "
-              + table.shape()
-              + " but materialized by an aggregation that makes it "
-              + shape
-              + ": declare it with ServingTable."
-              + factoryOf(shape)
-              + "(..)");
-    }
-    if (servedTables.containsKey(table.name())) {
-      throw new JobDefinitionException(
-          "Job '"
-              + job.name()
-              + "' materializes serving table '"
-              + table.name()
-              + "' twice:"
-              + " each serving table is the store of exactly one aggregation");
-    }
-    servedTables.put(table.name(), new ServedTable(table, windowSize, retention, grid));
-  }
-
-  /**
-   * Checks that {@code used} is what the job declares under its name: the same codecs (and event
-   * time), so that one declaration is what every version and the serving layer see.
-   */
-  private void requireDeclared(
-      @Nullable Object declared, Object used, String verb, String declaration) {
-    String name = nameOf(used);
-    if (declared == null) {
-      throw new JobDefinitionException(
-          "Job '"
-              + job.name()
-              + "' "
-              + verb
-              + " '"
-              + name
-              + "' but does not declare it: add ."
-              + declaration
-              + "(..) for it to the job definition");
-    }
-    if (!declared.equals(used)) {
-      throw new JobDefinitionException(
-          "Job '"
-              + job.name()
-              + "' "
-              + verb
-              + " '"
-              + name
-              + "' but declares it differently (other"
-              + " codecs or event time): use the instance the job definition declares");
-    }
-  }
-
-  private static String nameOf(Object part) {
-    if (part instanceof Source) {
-      return ((Source<?, ?>) part).topic();
-    }
-    if (part instanceof Sink) {
-      return ((Sink<?, ?>) part).name();
-    }
-    return ((ServingTable<?, ?>) part).name();
-  }
-
-  private static String factoryOf(ServingTable.Shape shape) {
-    switch (shape) {
-      case KEY_VALUE:
-        return "keyValue";
-      case WINDOWED:
-        return "windowed";
-      default:
-        return "session";
-    }
-  }
-
   /** Checks that every declared part was used, and describes the built topology. */
   JobTopology complete(Topology topology, Map<String, Duration> windowedChangelogs) {
-    List<String> problems = new ArrayList<>();
-    for (Source<?, ?> source : job.sources()) {
-      if (!sourceStreams.containsKey(source.topic())) {
-        problems.add("source topic '" + source.topic() + "' is declared but never read");
-      }
-    }
-    for (Sink<?, ?> sink : job.sinks()) {
-      if (!writtenSinks.contains(sink.name())) {
-        problems.add("sink '" + sink.name() + "' is declared but never written");
-      }
-    }
-    for (ServingTable<?, ?> table : job.servingTables()) {
-      if (!servedTables.containsKey(table.name())) {
-        problems.add(
-            "serving table '"
-                + table.name()
-                + "' is declared but never materialized (materialize it"
-                + " with one of the aggregate(..) helpers)");
-      }
-    }
-    if (!problems.isEmpty()) {
-      throw new JobDefinitionException(
-          "Job '"
-              + job.name()
-              + "' does not use what it declares: "
-              + String.join("; ", problems)
-              + ". Use each declared part or remove its declaration.");
-    }
-    List<JoinInputs> joinInputs = JoinTopics.of(topology.describe(), joins);
-    return new JobTopology(
-        job,
-        naming,
-        topology,
-        List.copyOf(servedTables.values()),
-        joinInputs,
-        graces.stream().min(Duration::compareTo),
-        windowedChangelogs);
+    return parts.complete(topology, windowedChangelogs);
   }
 }
