@@ -3,7 +3,6 @@ package dev.kappa.examples.networkusage;
 import dev.kappa.embedded.EmbeddedKafka;
 import dev.kappa.examples.networkusage.UsageGenerator.GeneratedRecord;
 import dev.kappa.examples.networkusage.UsageGenerator.Mix;
-import dev.kappa.examples.networkusage.UsageGenerator.Shape;
 import dev.kappa.reprocessing.JobHost;
 import dev.kappa.reprocessing.JobHost.Retirement;
 import dev.kappa.reprocessing.JobVersion;
@@ -123,24 +122,24 @@ public final class NetworkUsageDemo {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
   private static final Duration RETIRE_TIMEOUT = Duration.ofSeconds(90);
 
-  private final Options options;
+  private final DemoOptions options;
   private final PrintStream out;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile boolean stopping;
 
-  private NetworkUsageDemo(Options options, PrintStream out) {
+  private NetworkUsageDemo(DemoOptions options, PrintStream out) {
     this.options = options;
     this.out = out;
   }
 
   /** Runs the demo; see the class description for the options. */
   public static void main(String[] args) throws Exception {
-    Options options;
+    DemoOptions options;
     try {
-      options = Options.parse(args);
+      options = DemoOptions.parse(args);
     } catch (IllegalArgumentException e) {
       System.err.println(e.getMessage());
-      System.err.println(Options.USAGE);
+      System.err.println(DemoOptions.USAGE);
       System.exit(2);
       return;
     }
@@ -153,7 +152,7 @@ public final class NetworkUsageDemo {
   }
 
   /** Runs the demo with {@code options} until its time is up or the JVM is asked to stop. */
-  static void run(Options options, PrintStream out) throws Exception {
+  static void run(DemoOptions options, PrintStream out) throws Exception {
     new NetworkUsageDemo(options, out).run();
   }
 
@@ -567,79 +566,4 @@ public final class NetworkUsageDemo {
   }
 
   /** The command-line options. */
-  static final class Options {
-    static final String USAGE =
-        "Usage: demo [--bootstrap-servers host:port] [--rate readings-per-second] [--seconds run-time]\n"
-            + "            [--reprocess-after seconds] [--customers n] [--nodes n] [--agents n]\n"
-            + "            [--partitions n] [--seed n] [--port http-port] [--port2 http-port]";
-
-    @Nullable String bootstrapServers;
-    int rate = 2_000;
-    @Nullable Long seconds;
-    Duration reprocessAfter = Duration.ofSeconds(20);
-    Shape shape = Shape.of(100_000, 500, 10);
-    int partitions = 3;
-    long seed = 42;
-    int port = 8080;
-    int port2 = 8081;
-
-    static Options parse(String[] args) {
-      Options options = new Options();
-      int customers = options.shape.customers();
-      int nodes = options.shape.nodes();
-      int agents = options.shape.agents();
-      for (int i = 0; i < args.length; i++) {
-        String name = args[i];
-        if (i + 1 >= args.length) {
-          throw new IllegalArgumentException("Option " + name + " needs a value");
-        }
-        String value = args[++i];
-        switch (name) {
-          case "--bootstrap-servers" -> options.bootstrapServers = value;
-          case "--rate" -> options.rate = positive(name, value);
-          case "--seconds" -> options.seconds = (long) positive(name, value);
-          case "--reprocess-after" ->
-              options.reprocessAfter = Duration.ofSeconds(positive(name, value));
-          case "--customers" -> customers = positive(name, value);
-          case "--nodes" -> nodes = positive(name, value);
-          case "--agents" -> agents = positive(name, value);
-          case "--partitions" -> options.partitions = positive(name, value);
-          case "--seed" -> options.seed = seed(value);
-          case "--port" -> options.port = positive(name, value);
-          case "--port2" -> options.port2 = positive(name, value);
-          default -> throw new IllegalArgumentException("Unknown option " + name);
-        }
-      }
-      options.shape = Shape.of(customers, nodes, agents);
-      if (options.port == options.port2) {
-        throw new IllegalArgumentException(
-            "Options --port and --port2 must differ: each instance needs its own port, got "
-                + options.port
-                + " for both");
-      }
-      return options;
-    }
-
-    private static long seed(String value) {
-      try {
-        return Long.parseLong(value);
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException(
-            "Option --seed needs a whole number, got '" + value + "'", e);
-      }
-    }
-
-    private static int positive(String name, String value) {
-      try {
-        int number = Integer.parseInt(value);
-        if (number > 0) {
-          return number;
-        }
-      } catch (NumberFormatException e) {
-        // reported below
-      }
-      throw new IllegalArgumentException(
-          "Option " + name + " needs a positive whole number, got '" + value + "'");
-    }
-  }
 }

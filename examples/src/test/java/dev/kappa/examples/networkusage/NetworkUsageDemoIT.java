@@ -36,8 +36,8 @@ class NetworkUsageDemoIT {
     ByteArrayOutputStream printed = new ByteArrayOutputStream();
     int port = freePort();
     int port2 = freePort();
-    NetworkUsageDemo.Options options =
-        NetworkUsageDemo.Options.parse(
+    DemoOptions options =
+        DemoOptions.parse(
             new String[] {
               "--seconds",
               "60",
@@ -174,8 +174,8 @@ class NetworkUsageDemoIT {
   @Test
   void shouldSayWhichPortIsTakenAndWhichOptionSetsIt() throws Exception {
     try (ServerSocket taken = new ServerSocket(0)) {
-      NetworkUsageDemo.Options options =
-          NetworkUsageDemo.Options.parse(
+      DemoOptions options =
+          DemoOptions.parse(
               new String[] {
                 "--seconds",
                 "5",

@@ -10,8 +10,8 @@ class NetworkUsageDemoTest {
 
   @Test
   void shouldReadEveryOption() {
-    NetworkUsageDemo.Options options =
-        NetworkUsageDemo.Options.parse(
+    DemoOptions options =
+        DemoOptions.parse(
             new String[] {
               "--bootstrap-servers",
               "broker:9092",
@@ -50,7 +50,7 @@ class NetworkUsageDemoTest {
 
   @Test
   void shouldDefaultToAnEmbeddedBrokerThatRunsUntilStopped() {
-    NetworkUsageDemo.Options options = NetworkUsageDemo.Options.parse(new String[0]);
+    DemoOptions options = DemoOptions.parse(new String[0]);
 
     assertThat(options.bootstrapServers).isNull();
     assertThat(options.seconds).isNull();
@@ -62,24 +62,23 @@ class NetworkUsageDemoTest {
 
   @Test
   void shouldSayWhatIsWrongWithAnOption() {
-    assertThatThrownBy(() -> NetworkUsageDemo.Options.parse(new String[] {"--rate", "fast"}))
+    assertThatThrownBy(() -> DemoOptions.parse(new String[] {"--rate", "fast"}))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("Option --rate needs a positive whole number, got 'fast'");
-    assertThatThrownBy(() -> NetworkUsageDemo.Options.parse(new String[] {"--seed", "x"}))
+    assertThatThrownBy(() -> DemoOptions.parse(new String[] {"--seed", "x"}))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("Option --seed needs a whole number, got 'x'");
-    assertThatThrownBy(() -> NetworkUsageDemo.Options.parse(new String[] {"--port2", "8080"}))
+    assertThatThrownBy(() -> DemoOptions.parse(new String[] {"--port2", "8080"}))
         .hasMessage(
             "Options --port and --port2 must differ: each instance needs its own port, got 8080"
                 + " for both");
-    assertThatThrownBy(() -> NetworkUsageDemo.Options.parse(new String[] {"--speed", "1"}))
+    assertThatThrownBy(() -> DemoOptions.parse(new String[] {"--speed", "1"}))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("Unknown option --speed");
-    assertThatThrownBy(() -> NetworkUsageDemo.Options.parse(new String[] {"--seconds"}))
+    assertThatThrownBy(() -> DemoOptions.parse(new String[] {"--seconds"}))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("Option --seconds needs a value");
-    assertThatThrownBy(
-            () -> NetworkUsageDemo.Options.parse(new String[] {"--reprocess-after", "0"}))
+    assertThatThrownBy(() -> DemoOptions.parse(new String[] {"--reprocess-after", "0"}))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("Option --reprocess-after needs a positive whole number, got '0'");
   }
