@@ -145,23 +145,19 @@ class OldBacklogIT {
     await().atMost(TIMEOUT).until(() -> deletedRecords(admin, List.of(canary)) > 0);
   }
 
-  /** The records deleted from the start of the topics' partitions. */
+  /** The records deleted from the start of the topics' partitions: their earliest offsets. */
   private static long deletedRecords(Admin admin, Collection<String> topics) throws Exception {
-    return offsets(admin, topics, OffsetSpec.earliest());
-  }
-
-  /** The sum of the offsets {@code spec} gives for every partition of {@code topics}. */
-  private static long offsets(Admin admin, Collection<String> topics, OffsetSpec spec)
-      throws Exception {
-    Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+    Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
     for (TopicDescription topic : admin.describeTopics(topics).allTopicNames().get().values()) {
       topic
           .partitions()
           .forEach(
               partition ->
-                  request.put(new TopicPartition(topic.name(), partition.partition()), spec));
+                  earliest.put(
+                      new TopicPartition(topic.name(), partition.partition()),
+                      OffsetSpec.earliest()));
     }
-    return admin.listOffsets(request).all().get().values().stream()
+    return admin.listOffsets(earliest).all().get().values().stream()
         .mapToLong(info -> info.offset())
         .sum();
   }

@@ -106,29 +106,19 @@ final class JobParts {
    */
   private void requireDeclared(
       @Nullable Object declared, Object used, String verb, String declaration) {
-    String name = nameOf(used);
+    String uses = "Job '" + job.name() + "' " + verb + " '" + nameOf(used) + "'";
     if (declared == null) {
       throw new JobDefinitionException(
-          "Job '"
-              + job.name()
-              + "' "
-              + verb
-              + " '"
-              + name
-              + "' but does not declare it: add ."
+          uses
+              + " but does not declare it: add ."
               + declaration
               + "(..) for it to the job definition");
     }
     if (!declared.equals(used)) {
       throw new JobDefinitionException(
-          "Job '"
-              + job.name()
-              + "' "
-              + verb
-              + " '"
-              + name
-              + "' but declares it differently (other"
-              + " codecs or event time): use the instance the job definition declares");
+          uses
+              + " but declares it differently (other codecs or event time): use the instance the"
+              + " job definition declares");
     }
   }
 

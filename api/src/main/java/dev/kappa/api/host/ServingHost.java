@@ -176,10 +176,8 @@ public final class ServingHost implements ApplicationEventListener<ServerStartup
             return;
           }
         }
-        backoff =
-            backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0
-                ? MAX_BACKOFF
-                : backoff.multipliedBy(2);
+        Duration doubled = backoff.multipliedBy(2);
+        backoff = doubled.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : doubled;
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
