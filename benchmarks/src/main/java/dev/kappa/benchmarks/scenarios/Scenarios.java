@@ -11,11 +11,12 @@ public final class Scenarios {
   private Scenarios() {}
 
   /**
-   * The raw copy first (the limit every ratio divides by), then the filters, the aggregation and
-   * the join under both guarantees, the aggregation by a coarse key (in two phases and record by
-   * record), the network-usage job (and as it was before two phases), the replay with the raw read
-   * it is held against, on one instance and two, with alignment and without, and the replay of the
-   * network-usage job, with the job's settings and with each catch-up setting alone.
+   * The raw copy first (the limit every ratio divides by), then the filters and the aggregation
+   * (each also as written on plain Kafka Streams), the join under both guarantees, the aggregation
+   * by a coarse key (in two phases and record by record), the network-usage job (and as it was
+   * before two phases), the replay with the raw read it is held against, on one instance and two,
+   * with alignment and without, and the replay of the network-usage job, with the job's settings
+   * and with each catch-up setting alone.
    */
   public static List<Scenario> all() {
     List<Scenario> all = new ArrayList<>();
@@ -25,6 +26,7 @@ public final class Scenarios {
       all.add(new KappaFilter(guarantee));
     }
     for (ProcessingGuarantee guarantee : ProcessingGuarantee.values()) {
+      all.add(new PlainStreamsWindowedAggregation(guarantee));
       all.add(new WindowedAggregation(guarantee));
     }
     all.add(new CoarseAggregation(false));
