@@ -49,14 +49,17 @@ public final class Report {
           "replay-network-usage", 0.25);
 
   /**
-   * The peer a scenario is held against beside the raw copy: a Kappa filter against the plain Kafka
-   * Streams filter, the replay against the raw read of the same records, the replay on two aligned
-   * instances against the same two without alignment.
+   * The peer a scenario is held against beside the raw copy: a Kappa filter or windowed aggregation
+   * against the same written on plain Kafka Streams, the replay against the raw read of the same
+   * records, the replay on two aligned instances against the same two without alignment.
    */
   private record Peer(String id, double goal, String label) {
     static @Nullable Peer of(String scenario) {
       if (scenario.startsWith("kappa-filter")) {
         return new Peer(scenario.replace("kappa-filter", "plain-streams-filter"), 0.97, "plain");
+      }
+      if (scenario.startsWith("windowed-aggregation")) {
+        return new Peer("plain-streams-" + scenario, 0.97, "plain");
       }
       if (scenario.equals("replay-2")) {
         return new Peer("replay-unaligned-2", 0.90, "unaligned");
