@@ -28,9 +28,9 @@ public record Codec<T>(Class<T> type, Serde<T> serde) {
     Objects.requireNonNull(serde, "serde");
   }
 
-  /** UTF-8 strings. */
+  /** UTF-8 strings; bytes that are not valid UTF-8 fail to read (see {@link Utf8Serde}). */
   public static Codec<String> string() {
-    return new Codec<>(String.class, Serdes.String());
+    return new Codec<>(String.class, Utf8Serde.INSTANCE);
   }
 
   /** 64-bit integers, big-endian. */

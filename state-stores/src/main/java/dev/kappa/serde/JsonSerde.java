@@ -28,8 +28,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>The default mapper reads and writes Java records, {@code java.time} types as ISO-8601 text
  * ({@code "2026-11-22T10:00:00.123Z"}, {@code "PT1M"}) and {@code Optional}; it ignores unknown
- * properties, so that producers may add fields, and it refuses {@code null} for primitive fields. A
- * {@code null} record (a tombstone) reads and writes as {@code null}.
+ * properties, so that producers may add fields, and it refuses {@code null} for primitive fields
+ * and a number with a fraction for an integer field. A {@code null} record (a tombstone) reads and
+ * writes as {@code null}.
  *
  * <p>Bytes that are not a valid document for the type fail with a {@link SerializationException}
  * whose message names the type, the topic and what is wrong, for example {@code Cannot read a
@@ -59,6 +60,8 @@ public final class JsonSerde<T> implements Serde<T>, Serializer<T>, Deserializer
           .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
           .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
           .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+          // 1.5 for an integer is a wrong type, not 1
+          .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
           .build();
 
   private final Class<T> type;

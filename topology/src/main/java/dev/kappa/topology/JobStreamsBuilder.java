@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
@@ -114,7 +115,10 @@ public final class JobStreamsBuilder {
             source.topic(),
             topic -> {
               Consumed<K, V> consumed =
-                  Consumed.with(source.keys().serde(), source.values().serde())
+                  Consumed.with(
+                          source.keys().serde(),
+                          Serdes.serdeFrom(
+                              source.values().serde().serializer(), source.valueDeserializer()))
                       .withName(topic + "-source");
               if (source.eventTime() != null) {
                 consumed =

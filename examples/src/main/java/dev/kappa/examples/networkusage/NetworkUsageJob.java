@@ -25,9 +25,10 @@ import org.apache.kafka.streams.kstream.TimeWindows;
  * readings roll up from customer to node to agent to the whole network.
  *
  * <ul>
- *   <li>Readings ({@link #USAGE_EVENTS}) with negative bytes or a missing node, agent, bytes or
- *       timestamp go to the dead-letter topic {@code network-usage-dead-letters}, as do records
- *       that are not JSON.
+ *   <li>Readings ({@link #USAGE_EVENTS}) with negative bytes, a missing node, agent, bytes or
+ *       timestamp, or a key that is not their customer go to the dead-letter topic {@code
+ *       network-usage-dead-letters}, as do records that are not JSON and those the source refuses
+ *       (see {@link Source}).
  *   <li>Per node, per agent and for the whole network, the sum of bytes and the count of readings
  *       in tumbling 1-minute event-time windows with 30 s grace: the serving tables {@link
  *       #USAGE_BY_NODE}, {@link #USAGE_BY_AGENT} and {@link #USAGE_NETWORK} (key {@value
@@ -177,9 +178,7 @@ public final class NetworkUsageJob {
     KStream<String, UsageEvent> readings =
         countedReadings.apply(
             builder.validate(
-                "valid-readings",
-                builder.stream(USAGE_EVENTS),
-                (customer, event) -> problem(event)));
+                "valid-readings", builder.stream(USAGE_EVENTS), NetworkUsageJob::problem));
 
     // Readings arrive keyed by customer. The alarm join needs them keyed by node, and the node
     // totals
@@ -239,6 +238,22 @@ public final class NetworkUsageJob {
             AlarmWithUsage::new,
             StreamJoined.with(ids.serde(), NODE_ALARMS.values().serde(), events.serde()));
     builder.to(alarmsWithUsage, ALARMS_WITH_USAGE);
+  }
+
+  /**
+   * Why a reading is invalid, or empty if it is valid: besides {@link #problem(UsageEvent)}, its
+   * key must be its {@code customerId}, which keys the customer totals.
+   */
+  public static Optional<String> problem(String key, UsageEvent event) {
+    if (key == null) {
+      return Optional.of("the key is missing: a reading is keyed by its customerId");
+    }
+    Optional<String> problem = problem(event);
+    if (problem.isPresent() || key.equals(event.customerId())) {
+      return problem;
+    }
+    return Optional.of(
+        "the key '" + key + "' is not the reading's customerId '" + event.customerId() + "'");
   }
 
   /** Why a reading is invalid, or empty if it is valid. */

@@ -3,6 +3,7 @@ package dev.kappa.topology.deadletter;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -33,6 +34,8 @@ import org.jspecify.annotations.Nullable;
  * @param sourceTimestamp the timestamp of the record in its source topic, or -1 if the dead letter
  *     does not say (the dead letter's own timestamp is when it was sent, see {@link
  *     #TIMESTAMP_HEADER})
+ * @param valueSize the size in bytes of the record's value: more than {@code value.length} when the
+ *     dead letter holds only its start (see {@link #MAX_VALUE_BYTES}), -1 without a value
  */
 public record DeadLetter(
     byte @Nullable [] key,
@@ -42,7 +45,8 @@ public record DeadLetter(
     long sourceOffset,
     String exceptionClass,
     @Nullable String message,
-    long sourceTimestamp) {
+    long sourceTimestamp,
+    int valueSize) {
 
   /** The header with the source topic. */
   public static final String TOPIC_HEADER = "__streams.errors.topic";
@@ -67,6 +71,19 @@ public record DeadLetter(
   public static final String TIMESTAMP_HEADER = "kappa.errors.timestamp";
 
   /**
+   * The header present when the dead letter holds only the start of its record's value: the value's
+   * size in bytes. The whole record is in its source topic, at the partition and offset of the
+   * headers.
+   */
+  public static final String VALUE_SIZE_HEADER = "kappa.errors.value.size";
+
+  /**
+   * The most bytes of a record's value that a dead letter holds: 512 KiB, so that a dead letter
+   * fits a producer request and a topic at Kafka's defaults (1 MiB) with its key and headers.
+   */
+  public static final int MAX_VALUE_BYTES = 512 * 1024;
+
+  /**
    * Reads a dead letter from a record of a dead-letter topic.
    *
    * @throws IllegalArgumentException if a header of the dead-letter format is missing
@@ -80,12 +97,16 @@ public record DeadLetter(
         Long.parseLong(required(headers, OFFSET_HEADER)),
         required(headers, EXCEPTION_HEADER),
         optional(headers, MESSAGE_HEADER),
-        Optional.ofNullable(optional(headers, TIMESTAMP_HEADER)).map(Long::parseLong).orElse(-1L));
+        Optional.ofNullable(optional(headers, TIMESTAMP_HEADER)).map(Long::parseLong).orElse(-1L),
+        Optional.ofNullable(optional(headers, VALUE_SIZE_HEADER))
+            .map(Integer::parseInt)
+            .orElse(value == null ? -1 : value.length));
   }
 
   /**
    * {@code letters} as Kafka Streams built them, timestamped now instead of with their records'
-   * timestamps, which go into {@link #TIMESTAMP_HEADER}.
+   * timestamps, which go into {@link #TIMESTAMP_HEADER}, and with a value over {@link
+   * #MAX_VALUE_BYTES} cut to that size, its size in {@link #VALUE_SIZE_HEADER}.
    */
   static List<ProducerRecord<byte[], byte[]>> sentNow(
       List<ProducerRecord<byte[], byte[]>> letters) {
@@ -96,9 +117,14 @@ public record DeadLetter(
       if (letter.timestamp() != null) {
         headers.add(TIMESTAMP_HEADER, letter.timestamp().toString().getBytes(UTF_8));
       }
+      byte[] value = letter.value();
+      if (value != null && value.length > MAX_VALUE_BYTES) {
+        headers.add(VALUE_SIZE_HEADER, Integer.toString(value.length).getBytes(UTF_8));
+        value = Arrays.copyOf(value, MAX_VALUE_BYTES);
+      }
       sent.add(
           new ProducerRecord<>(
-              letter.topic(), letter.partition(), now, letter.key(), letter.value(), headers));
+              letter.topic(), letter.partition(), now, letter.key(), value, headers));
     }
     return sent;
   }

@@ -7,9 +7,10 @@ import org.apache.kafka.streams.processor.TimestampExtractor;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Reads the event time of a record from its deserialized value, or falls back to the record
- * timestamp when the value or its time is missing (the job's validation then decides whether such a
- * record is valid).
+ * Reads the event time of a record from its deserialized value. A record without a value or without
+ * a time takes the latest event time read from its partition (or 0 before any), so that it neither
+ * moves time forward nor arrives late; the job's validation then decides whether it is valid. (The
+ * record timestamp would mix clocks: in a bulk-loaded topic it is when the record was loaded.)
  */
 public final class EventTimeExtractor<V> implements TimestampExtractor {
 
@@ -23,10 +24,7 @@ public final class EventTimeExtractor<V> implements TimestampExtractor {
   @SuppressWarnings("unchecked")
   public long extract(ConsumerRecord<Object, Object> record, long partitionTime) {
     Object value = record.value();
-    if (value == null) {
-      return record.timestamp();
-    }
-    Instant time = eventTime.apply((V) value);
-    return time == null ? record.timestamp() : time.toEpochMilli();
+    Instant time = value == null ? null : eventTime.apply((V) value);
+    return time == null ? Math.max(partitionTime, 0) : time.toEpochMilli();
   }
 }

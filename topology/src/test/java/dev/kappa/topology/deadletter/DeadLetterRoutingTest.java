@@ -9,7 +9,9 @@ import dev.kappa.topology.KappaJob;
 import dev.kappa.topology.Sink;
 import dev.kappa.topology.Source;
 import dev.kappa.topology.testing.JobTestDriver;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -124,6 +126,72 @@ class DeadLetterRoutingTest {
   }
 
   @Test
+  void shouldRefuseAValueLargerThanTheSourceAcceptsAndKeepItsStartInTheDeadLetter() {
+    byte[] huge = new byte[1024 * 1024];
+    Arrays.fill(huge, (byte) 'x');
+    raw.pipeInput(bytes("acc-5"), huge);
+    // Over the source's limit, under the dead letter's: the dead letter holds all of it.
+    byte[] large = new byte[Source.DEFAULT_MAX_VALUE_BYTES + 1];
+    Arrays.fill(large, (byte) 'y');
+    raw.pipeInput(bytes("acc-6"), large);
+
+    List<DeadLetter> letters = driver.deadLetters();
+
+    assertThat(letters)
+        .extracting(DeadLetter::exceptionClass)
+        .containsOnly(RefusedRecordException.class.getName());
+    assertThat(letters.get(0).message())
+        .isEqualTo(
+            "Record of 'payments' refused: the value has 1048576 bytes, more than the 262144 this"
+                + " source accepts; if such records are valid, raise Source.withMaxValueBytes");
+    assertThat(letters.get(0).value()).hasSize(DeadLetter.MAX_VALUE_BYTES);
+    assertThat(letters.get(0).valueSize()).isEqualTo(huge.length);
+    assertThat(letters.get(1).value()).isEqualTo(large);
+    assertThat(letters.get(1).valueSize()).isEqualTo(large.length);
+  }
+
+  @Test
+  void shouldRefuseEventTimesOutsideTheSourcesBoundsBeforeTheyMoveStreamTime() {
+    Instant now = Instant.now();
+    Instant future = now.plus(Duration.ofDays(2));
+    raw.pipeInput(bytes("acc-7"), payment("acc-7", future));
+    raw.pipeInput(bytes("acc-8"), payment("acc-8", Instant.parse("1970-01-21T10:20:00Z")));
+    raw.pipeInput(bytes("acc-9"), payment("acc-9", now.plus(Duration.ofHours(23))));
+
+    List<DeadLetter> letters = driver.deadLetters();
+
+    assertThat(letters).extracting(DeadLetter::key).containsExactly(bytes("acc-7"), bytes("acc-8"));
+    assertThat(letters.get(0).message())
+        .startsWith(
+            "Record of 'payments' refused: event time "
+                + future
+                + " is more than PT24H ahead of this instance's clock (")
+        .endsWith("); if such times are valid, widen Source.withEventTimeBounds");
+    assertThat(letters.get(1).message())
+        .isEqualTo(
+            "Record of 'payments' refused: event time 1970-01-21T10:20:00Z is before"
+                + " 2000-01-01T00:00:00Z, the earliest this source accepts; if such times are"
+                + " valid, widen Source.withEventTimeBounds");
+    assertThat(driver.output(ACCEPTED).readValuesToList())
+        .extracting(Payment::account)
+        .containsExactly("acc-9");
+  }
+
+  @Test
+  void shouldRefuseAKeyThatIsNotUtf8() {
+    raw.pipeInput(new byte[] {'a', (byte) 0xC3, (byte) 0x28}, payment("acc-10", START));
+    // U+FFFD itself is text like any other
+    raw.pipeInput(bytes("acc-\uFFFD"), payment("acc-\uFFFD", START));
+
+    assertThat(driver.deadLetters())
+        .extracting(DeadLetter::message)
+        .containsExactly("Cannot read text from topic 'payments': the bytes are not valid UTF-8");
+    assertThat(driver.output(ACCEPTED).readKeyValuesToList())
+        .extracting(kv -> kv.key)
+        .containsExactly("acc-\uFFFD");
+  }
+
+  @Test
   void shouldReadTheHeadersThatKafkaStreamsWrites() {
     assertThat(
             List.of(
@@ -162,5 +230,10 @@ class DeadLetterRoutingTest {
 
   private static byte[] bytes(String text) {
     return text.getBytes(UTF_8);
+  }
+
+  private static byte[] payment(String account, Instant timestamp) {
+    return bytes(
+        "{\"account\":\"" + account + "\",\"cents\":5,\"timestamp\":\"" + timestamp + "\"}");
   }
 }

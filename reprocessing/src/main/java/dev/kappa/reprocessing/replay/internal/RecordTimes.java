@@ -15,10 +15,10 @@ import org.jspecify.annotations.Nullable;
  * reads it: the source's event-time function applied to the deserialized value, or the record
  * timestamp for a source that declares none.
  *
- * <p>A record whose value cannot be read, is absent or has no time has {@link #NO_TIME}: the job
- * sends it to its dead-letter topic or treats it by its record timestamp, which for a bulk-loaded
- * topic says nothing about event time, so alignment lets it through at once instead of holding a
- * partition behind a time it does not have.
+ * <p>A record whose value cannot be read or is refused (see {@link Source#valueDeserializer()}), is
+ * absent or has no time has {@link #NO_TIME}: the job sends it to its dead-letter topic or treats
+ * it by its record timestamp, which for a bulk-loaded topic says nothing about event time, so
+ * alignment lets it through at once instead of holding a partition behind a time it does not have.
  *
  * <p>Reading the time deserializes the value a second time (Kafka Streams deserializes it again to
  * process it); this is the cost of alignment per record, and only paid while a version aligns.
@@ -49,7 +49,8 @@ public final class RecordTimes {
     if (eventTime == null) {
       return ConsumerRecord::timestamp;
     }
-    Deserializer<V> values = source.values().serde().deserializer();
+    // Refuses what the job's source refuses: a record it dead-letters has no time.
+    Deserializer<V> values = source.valueDeserializer();
     return record -> {
       if (record.value() == null) {
         return NO_TIME;
