@@ -16,6 +16,9 @@ import org.junit.jupiter.api.Test;
  * A service started before its Kafka cluster answers: the server runs, says within seconds that it
  * cannot reach Kafka, naming the address and the reason, in its readiness and in the 503 problem of
  * a query; when a broker answers at that address, it starts its jobs by itself and serves them.
+ * When that broker is then lost, the service says so within seconds in the same way (its readiness
+ * goes DOWN, its queries are answered from local state), and when the broker restarts, it becomes
+ * ready again and counts the readings that arrive, by itself.
  */
 class UnreachableKafkaIT {
 
@@ -78,6 +81,47 @@ class UnreachableKafkaIT {
         System.out.printf(
             "UNREACHABLE KAFKA: said so after %d ms; served %s once the broker answered%n",
             saidSoAfter.toMillis(), Readings.meter(1));
+
+        // The broker is lost while the service runs, then restarts with its logs.
+        kafka.stop();
+        Instant lost = Instant.now();
+        await()
+            .atMost(SAYS_SO_WITHIN)
+            .pollInterval(Duration.ofMillis(200))
+            .untilAsserted(
+                () -> {
+                  Reply down = service.get("/health/readiness");
+                  assertThat(down.status()).as(down.toString()).isEqualTo(503);
+                  assertThat(down.body()).contains("\"status\":\"DOWN\"", unreachable);
+                });
+        Duration lostSaidAfter = Duration.between(lost, Instant.now());
+        // Queries are answered from local state meanwhile.
+        Reply stale = service.get(KEY + Readings.meter(1));
+        assertThat(stale.status()).as(stale.toString()).isEqualTo(200);
+        Thread.sleep(5_000); // a few failed attempts of the service's clients and of its watch
+        kafka.restart();
+        Instant back = Instant.now();
+        Readings more = new Readings(1_000, 50, 8);
+        more.produce(bootstrap);
+        Total added = more.byMeter(0).get(Readings.meter(1));
+        Total both = new Total(expected.count() + added.count(), expected.bytes() + added.bytes());
+        await()
+            .atMost(TIMEOUT)
+            .pollInterval(Duration.ofMillis(500))
+            .untilAsserted(
+                () -> {
+                  assertThat(service.get("/health/readiness").status()).isEqualTo(200);
+                  Reply answer = service.get(KEY + Readings.meter(1));
+                  assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
+                  assertThat(answer.json().get("value").get("count").asLong())
+                      .isEqualTo(both.count());
+                  assertThat(answer.json().get("value").get("bytes").asLong())
+                      .isEqualTo(both.bytes());
+                });
+        System.out.printf(
+            "LOST KAFKA: said so after %d ms; ready and counting again %d ms after the broker"
+                + " restarted%n",
+            lostSaidAfter.toMillis(), Duration.between(back, Instant.now()).toMillis());
       }
     }
   }

@@ -36,6 +36,7 @@ import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.metadata.storage.Formatter;
 import org.apache.kafka.server.common.MetadataVersion;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,7 +66,8 @@ public final class EmbeddedKafka implements AutoCloseable {
   private static final String CONTROLLER_LISTENER = "CONTROLLER";
   private static final int START_ATTEMPTS = 3;
 
-  private final KafkaRaftServer server;
+  private final KafkaConfig config;
+  private @Nullable KafkaRaftServer server;
   private final Path directory;
   private final String bootstrapServers;
   private final Duration startupTime;
@@ -73,7 +75,12 @@ public final class EmbeddedKafka implements AutoCloseable {
   private boolean closed;
 
   private EmbeddedKafka(
-      KafkaRaftServer server, Path directory, String bootstrapServers, Duration startupTime) {
+      KafkaConfig config,
+      KafkaRaftServer server,
+      Path directory,
+      String bootstrapServers,
+      Duration startupTime) {
+    this.config = config;
     this.server = server;
     this.directory = directory;
     this.bootstrapServers = bootstrapServers;
@@ -148,7 +155,7 @@ public final class EmbeddedKafka implements AutoCloseable {
       String bootstrapServers = "localhost:" + brokerPort;
       Duration startupTime = Duration.ofNanos(System.nanoTime() - started);
       log.info("Embedded Kafka ready at {} in {} ms", bootstrapServers, startupTime.toMillis());
-      return new EmbeddedKafka(server, directory, bootstrapServers, startupTime);
+      return new EmbeddedKafka(config, server, directory, bootstrapServers, startupTime);
     } catch (RuntimeException e) {
       deleteRecursively(directory);
       if (hasCause(e, BindException.class)) {
@@ -321,6 +328,52 @@ public final class EmbeddedKafka implements AutoCloseable {
     return records;
   }
 
+  /**
+   * Shuts the node down as a broker restart does, keeping its log directory and its ports for
+   * {@link #restart()}. Clients see a broker that does not answer.
+   */
+  public synchronized void stop() {
+    if (server != null) {
+      shutdownQuietly(server);
+      server = null;
+      log.info("Embedded Kafka at {} stopped", bootstrapServers);
+    }
+  }
+
+  /**
+   * Starts the node that {@link #stop()} shut down again, on the same ports with the same logs.
+   * Blocks until the broker accepts clients.
+   *
+   * @throws IllegalStateException if the node runs, or its ports stay taken for 30 s
+   */
+  public synchronized void restart() {
+    if (server != null || closed) {
+      throw new IllegalStateException("The node at " + bootstrapServers + " is not stopped");
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (true) {
+      KafkaRaftServer restarted = new KafkaRaftServer(config, Time.SYSTEM);
+      try {
+        restarted.startup();
+        server = restarted;
+        log.info("Embedded Kafka at {} restarted", bootstrapServers);
+        return;
+      } catch (RuntimeException e) {
+        shutdownQuietly(restarted);
+        if (!hasCause(e, BindException.class) || System.nanoTime() > deadline) {
+          throw new IllegalStateException(
+              "Cannot restart embedded Kafka at " + bootstrapServers, e);
+        }
+      }
+      try {
+        Thread.sleep(200); // the old sockets are still closing
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("Interrupted while restarting embedded Kafka", e);
+      }
+    }
+  }
+
   /** Shuts the node down and deletes its log directory. */
   @Override
   public synchronized void close() {
@@ -329,7 +382,9 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
     closed = true;
     admin.close(Duration.ofSeconds(5));
-    shutdownQuietly(server);
+    if (server != null) {
+      shutdownQuietly(server);
+    }
     deleteRecursively(directory);
   }
 

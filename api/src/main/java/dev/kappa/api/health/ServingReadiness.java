@@ -52,6 +52,12 @@ final class ServingReadiness implements HealthIndicator {
           .build();
     }
     JobHost host = current.get();
+    Optional<String> lost = serving.kafkaLost();
+    if (lost.isPresent()) {
+      return HealthResult.builder(NAME, HealthStatus.DOWN)
+          .details(Map.of("reason", lost.get()))
+          .build();
+    }
     if (!host.registry().loaded()) {
       return HealthResult.builder(NAME, HealthStatus.DOWN)
           .details(Map.of("reason", "the registry is not loaded yet"))

@@ -23,19 +23,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.streams.StreamsConfig;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -51,7 +45,6 @@ public final class ServingHost implements ApplicationEventListener<ServerStartup
 
   private static final Logger log = LoggerFactory.getLogger(ServingHost.class);
   private static final Duration RETRY_AFTER = Duration.ofSeconds(1);
-  private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(5);
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
 
   private final KappaProperties properties;
@@ -59,6 +52,7 @@ public final class ServingHost implements ApplicationEventListener<ServerStartup
   private volatile @Nullable JobHost host;
   private volatile @Nullable String waiting;
   private @Nullable Thread retrying;
+  private volatile @Nullable KafkaWatch kafka;
   private boolean closed;
 
   ServingHost(KappaProperties properties, BeanContext beans) {
@@ -140,6 +134,7 @@ public final class ServingHost implements ApplicationEventListener<ServerStartup
       throw new ConfigurationException(
           "Set kappa.bootstrap-servers (or KAPPA_BOOTSTRAP_SERVERS) to the Kafka cluster");
     }
+    kafka = new KafkaWatch(bootstrap, properties.getKafka());
     String server = properties.getAdvertisedHost() + ":" + port;
     JobConfig.Builder config =
         JobConfig.builder(bootstrap)
@@ -154,24 +149,22 @@ public final class ServingHost implements ApplicationEventListener<ServerStartup
     Map<String, VersionedJob> jobs = jobs();
     jobs.values()
         .forEach(job -> job.versions().forEach((number, code) -> builder.version(number, code)));
-    if (tryStart(bootstrap, builder, jobs, server)) {
+    if (tryStart(builder, jobs, server)) {
       return;
     }
-    Thread thread =
-        new Thread(() -> retry(bootstrap, builder, jobs, server), "kappa-host-start-" + port);
+    Thread thread = new Thread(() -> retry(builder, jobs, server), "kappa-host-start-" + port);
     thread.setDaemon(true);
     retrying = thread;
     thread.start();
   }
 
-  private void retry(
-      String bootstrap, JobHost.Builder builder, Map<String, VersionedJob> jobs, String server) {
+  private void retry(JobHost.Builder builder, Map<String, VersionedJob> jobs, String server) {
     Duration backoff = Duration.ofSeconds(1);
     try {
       while (true) {
         Thread.sleep(backoff.toMillis()); // the backoff between attempts to reach Kafka
         synchronized (this) {
-          if (closed || tryStart(bootstrap, builder, jobs, server)) {
+          if (closed || tryStart(builder, jobs, server)) {
             retrying = null;
             return;
           }
@@ -185,9 +178,9 @@ public final class ServingHost implements ApplicationEventListener<ServerStartup
   }
 
   /** Starts the host if Kafka answers; else notes and logs why not. Holds the lock. */
-  private boolean tryStart(
-      String bootstrap, JobHost.Builder builder, Map<String, VersionedJob> jobs, String server) {
-    Optional<String> unreachable = probe(bootstrap);
+  private boolean tryStart(JobHost.Builder builder, Map<String, VersionedJob> jobs, String server) {
+    KafkaWatch watch = Objects.requireNonNull(kafka);
+    Optional<String> unreachable = watch.probe();
     JobHost started = null;
     if (unreachable.isEmpty()) {
       try {
@@ -203,6 +196,7 @@ public final class ServingHost implements ApplicationEventListener<ServerStartup
     }
     host = started;
     waiting = null;
+    watch.watch();
     log.info("Serving jobs {} at {}", jobs.keySet(), server);
     if (properties.isStartFirstVersions()) {
       for (VersionedJob job : jobs.values()) {
@@ -212,35 +206,19 @@ public final class ServingHost implements ApplicationEventListener<ServerStartup
     return true;
   }
 
-  /**
-   * Why Kafka at {@code bootstrap} does not answer within {@link #PROBE_TIMEOUT}, if it does not.
-   */
-  private Optional<String> probe(String bootstrap) {
-    Map<String, Object> settings = new HashMap<>(properties.getKafka());
-    settings.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    int timeoutMs = (int) PROBE_TIMEOUT.toMillis();
-    settings.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs);
-    settings.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs);
-    try (Admin admin = Admin.create(settings)) {
-      admin.describeCluster().nodes().get(PROBE_TIMEOUT.toMillis() * 2, TimeUnit.MILLISECONDS);
-      return Optional.empty();
-    } catch (ExecutionException e) {
-      return Optional.of(unreachable(bootstrap, e.getCause().getMessage()));
-    } catch (TimeoutException | KafkaException e) {
-      return Optional.of(unreachable(bootstrap, e.getMessage()));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return Optional.of(unreachable(bootstrap, "interrupted"));
-    }
-  }
-
-  private static String unreachable(String bootstrap, @Nullable String why) {
-    return "Cannot reach Kafka at " + bootstrap + ": " + (why == null ? "no answer" : why);
-  }
-
   /** Why the host has not started yet (Kafka does not answer), while it has not. */
   public Optional<String> waitingFor() {
     return host == null ? Optional.ofNullable(waiting) : Optional.empty();
+  }
+
+  /**
+   * Why Kafka does not answer, while the host runs and Kafka has stopped answering: {@code Cannot
+   * reach Kafka at <bootstrap>: <reason>}. The jobs' clients reconnect by themselves when it
+   * answers again; queries are answered from local state meanwhile.
+   */
+  public Optional<String> kafkaLost() {
+    KafkaWatch watch = kafka;
+    return host == null || watch == null ? Optional.empty() : watch.lost();
   }
 
   private static void startFirstVersion(JobHost host, VersionedJob job) {
@@ -335,6 +313,9 @@ public final class ServingHost implements ApplicationEventListener<ServerStartup
     closed = true;
     if (retrying != null) {
       retrying.interrupt();
+    }
+    if (kafka != null) {
+      kafka.close();
     }
     JobHost running = host;
     host = null;
