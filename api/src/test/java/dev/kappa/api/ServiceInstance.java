@@ -86,6 +86,29 @@ final class ServiceInstance implements AutoCloseable {
         token);
   }
 
+  /**
+   * Sends {@code method} to {@code path} as it is (already URL-encoded), with {@code body} and its
+   * {@code contentType} if not null, as {@code token}'s bearer if not null.
+   */
+  Reply send(
+      String method,
+      String path,
+      @Nullable String body,
+      @Nullable String contentType,
+      @Nullable String token) {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(uri(path))
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body));
+    if (contentType != null) {
+      request.header("Content-Type", contentType);
+    }
+    return send(request, token);
+  }
+
   private URI uri(String path) {
     return URI.create("http://" + name() + path);
   }

@@ -18,6 +18,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -286,6 +287,41 @@ class ServingIT {
     assertThat(tooLarge.json().get("detail").asText()).contains("1048576");
     assertThat(tooLarge.json().path("instance").asText("/admin/jobs/meters/versions"))
         .isEqualTo("/admin/jobs/meters/versions");
+  }
+
+  @Test
+  void shouldAnswerFuzzedQueriesAndAdminRequestsWithA2xxOrA4xxProblemNeverA5xx() {
+    // A longer or another fuzz: -Dkappa.fuzz.seed=<n> -Dkappa.fuzz.requests=<n>
+    long seed = Long.getLong("kappa.fuzz.seed", 20261203);
+    int requests = Integer.getInteger("kappa.fuzz.requests", 5_000);
+    RequestFuzz fuzz = new RequestFuzz(seed);
+    Map<Integer, Integer> byStatus = new TreeMap<>();
+    for (int i = 0; i < requests; i++) {
+      RequestFuzz.Request request = fuzz.next();
+      ServiceInstance instance = i % 2 == 0 ? a : b;
+      Reply reply =
+          instance.send(
+              request.method(),
+              request.path(),
+              request.body(),
+              request.contentType(),
+              request.token());
+      String what = "request " + i + " of seed " + seed + ": " + request + " -> " + reply;
+      byStatus.merge(reply.status(), 1, Integer::sum);
+      assertThat(reply.status()).as(what).isBetween(200, 499);
+      if (reply.status() >= 400) {
+        assertThat(reply.contentType()).as(what).startsWith("application/problem+json");
+        JsonNode problem = reply.json();
+        assertThat(problem.get("status").asInt()).as(what).isEqualTo(reply.status());
+        assertThat(problem.get("type").asText()).as(what).startsWith("https://kappa.dev/problems/");
+        assertThat(problem.get("detail").asText()).as(what).isNotBlank();
+      } else {
+        assertThat(reply.json()).as(what).isNotNull();
+      }
+    }
+    System.out.println("Fuzzed requests by status: " + byStatus);
+    // The fuzz reached past routing: some answers, and more than one kind of refusal.
+    assertThat(byStatus.keySet()).contains(200, 400, 401, 404);
   }
 
   @Test

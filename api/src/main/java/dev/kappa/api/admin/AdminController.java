@@ -134,10 +134,13 @@ final class AdminController {
       summary = "Retire a version",
       description =
           "Stops it on every instance, then deletes its consumer group and exactly the topics it"
-              + " owns. Refused (409) for the active version.")
+              + " owns. Refused (409) for the active version; 404 for one the registry does not"
+              + " list.")
   RetirementView retire(@PathVariable String job, @PathVariable int version) {
     JobHost host = serving.requireJob(job);
-    return RetirementView.of(host.retire(job, version(job, version).number()));
+    int number = version(job, version).number();
+    ServingHost.requireVersion(host, job, number); // 404 for a version the registry does not list
+    return RetirementView.of(host.retire(job, number));
   }
 
   private static JobVersion version(String job, @Nullable Integer number) {

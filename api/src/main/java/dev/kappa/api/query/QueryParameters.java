@@ -11,6 +11,14 @@ final class QueryParameters {
   /** How far back a window query looks when it names no {@code from}. */
   static final Duration DEFAULT_WINDOW_SPAN = Duration.ofHours(1);
 
+  /**
+   * The range of times a query may name: Kafka record times are not negative, and the stores count
+   * in milliseconds since the epoch.
+   */
+  static final Instant EARLIEST = Instant.EPOCH;
+
+  static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999Z");
+
   static final int DEFAULT_LIMIT = 1000;
   static final int MAX_LIMIT = 100_000;
 
@@ -40,8 +48,9 @@ final class QueryParameters {
     if (text == null || text.isBlank()) {
       return otherwise;
     }
+    Instant instant;
     try {
-      return Instant.parse(text.strip());
+      instant = Instant.parse(text.strip());
     } catch (DateTimeParseException e) {
       throw new BadQueryException(
           "Bad time '"
@@ -50,12 +59,25 @@ final class QueryParameters {
               + name
               + "': send an ISO-8601 instant in UTC, such as 2026-11-23T10:00:00Z");
     }
+    if (instant.isBefore(EARLIEST) || instant.isAfter(LATEST)) {
+      throw new BadQueryException(
+          "Bad time '"
+              + text
+              + "' for '"
+              + name
+              + "': send an instant from "
+              + EARLIEST
+              + " to "
+              + LATEST);
+    }
+    return instant;
   }
 
   /** The time range [from, to], {@code to} defaulting to now and {@code from} to an hour before. */
   static TimeRange timeRange(@Nullable String from, @Nullable String to) {
     Instant end = instant("to", to, Instant.now());
-    Instant start = instant("from", from, end.minus(DEFAULT_WINDOW_SPAN));
+    Instant hourBefore = end.minus(DEFAULT_WINDOW_SPAN);
+    Instant start = instant("from", from, hourBefore.isBefore(EARLIEST) ? EARLIEST : hourBefore);
     if (start.isAfter(end)) {
       throw new BadQueryException(
           "Bad time range: from " + start + " is after to " + end + "; send from <= to");
