@@ -6,6 +6,7 @@ import dev.kappa.benchmarks.internal.Report;
 import dev.kappa.benchmarks.internal.RunProcess;
 import dev.kappa.benchmarks.scenarios.Scenarios;
 import dev.kappa.benchmarks.serving.QueryLoad;
+import dev.kappa.benchmarks.serving.SustainedLoad;
 import dev.kappa.benchmarks.serving.SwapUnderLoad;
 import dev.kappa.benchmarks.serving.TwoInstances;
 import dev.kappa.benchmarks.workload.Workload;
@@ -59,8 +60,9 @@ public final class Bench {
   /**
    * Runs the benchmark; see the class comment for the options. {@code --query-latency <urls>
    * [options]} runs {@link QueryLoad} against running instances instead, and {@code
-   * --swap-under-load [options]} runs scenario 8, {@link SwapUnderLoad}; {@code --serve [options]}
-   * serves the workload from two service instances for them, {@link TwoInstances}.
+   * --swap-under-load [options]} runs scenario 8, {@link SwapUnderLoad}; {@code --sustained-load
+   * [options]} runs {@link SustainedLoad}; {@code --serve [options]} serves the workload from two
+   * service instances for them, {@link TwoInstances}.
    */
   public static void main(String[] args) throws IOException {
     if (args.length > 0 && args[0].equals("--query-latency")) {
@@ -71,6 +73,10 @@ public final class Bench {
     }
     if (args.length > 0 && args[0].equals("--swap-under-load")) {
       SwapUnderLoad.main(Arrays.copyOfRange(args, 1, args.length));
+      return;
+    }
+    if (args.length > 0 && args[0].equals("--sustained-load")) {
+      SustainedLoad.main(Arrays.copyOfRange(args, 1, args.length));
       return;
     }
     if (args.length > 0 && args[0].equals("--serve")) {

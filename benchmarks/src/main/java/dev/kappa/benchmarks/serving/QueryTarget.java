@@ -1,10 +1,15 @@
 package dev.kappa.benchmarks.serving;
 
 import dev.kappa.benchmarks.internal.JsonHttp;
+import dev.kappa.benchmarks.scenarios.WindowedAggregation;
+import dev.kappa.benchmarks.workload.Workload;
 import java.net.URI;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -44,6 +49,37 @@ public record QueryTarget(
       throw new IllegalArgumentException(
           "A query of windowed table '" + table + "' needs the window starts from and to");
     }
+  }
+
+  /**
+   * The windows of the first {@code count} customers of {@code workload} in the windowed
+   * aggregation {@code job} (the table {@link WindowedAggregation#USAGE_BY_CUSTOMER}), from the
+   * workload's first minute to its last, through the instances at {@code urls}. The keys come from
+   * the workload, not from a range query, which the service answers by reading the whole table.
+   */
+  static QueryTarget customerWindows(Workload workload, String job, List<URI> urls, int count) {
+    Set<String> customers = new TreeSet<>();
+    Instant[] last = {workload.start()};
+    workload.generate(
+        (topic, record) -> {
+          if (topic.equals(Workload.READINGS)) {
+            if (customers.size() < count) {
+              customers.add(record.key());
+            }
+            if (record.timestamp().isAfter(last[0])) {
+              last[0] = record.timestamp();
+            }
+          }
+        });
+    return new QueryTarget(
+        job,
+        WindowedAggregation.USAGE_BY_CUSTOMER.name(),
+        true,
+        urls,
+        QueryLoad.instances(urls),
+        List.copyOf(customers),
+        workload.start().truncatedTo(ChronoUnit.MINUTES),
+        last[0].truncatedTo(ChronoUnit.MINUTES));
   }
 
   /** The path of the query of {@code key}, relative to an instance's URL. */

@@ -7,7 +7,6 @@ import dev.kappa.benchmarks.internal.BrokerProcess;
 import dev.kappa.benchmarks.internal.InProcessService;
 import dev.kappa.benchmarks.internal.JsonHttp;
 import dev.kappa.benchmarks.internal.Polling;
-import dev.kappa.benchmarks.scenarios.WindowedAggregation;
 import dev.kappa.benchmarks.workload.Workload;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -18,14 +17,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * Scenario 8: a swap under query load. Two instances of the service run in this process against one
@@ -54,7 +51,7 @@ public final class SwapUnderLoad {
 
   private static final Duration WARM_UP = Duration.ofSeconds(5);
   private static final Duration REPORT_EVERY = Duration.ofSeconds(5);
-  private static final int KEYS_QUERIED = 10_000;
+  static final int KEYS_QUERIED = 10_000;
 
   private final String bootstrapServers;
   private final Path stateRoot;
@@ -64,6 +61,7 @@ public final class SwapUnderLoad {
   private final Workload workload;
   private final PrintStream out;
   private final JsonHttp http = new JsonHttp(TwoInstances.ADMIN_TOKEN);
+  private final VersionStates versions;
 
   /**
    * A run against {@code workload}, preloaded at {@code bootstrapServers}, with the job called
@@ -85,6 +83,7 @@ public final class SwapUnderLoad {
     this.load = Objects.requireNonNull(load, "load");
     this.threads = threads;
     this.out = Objects.requireNonNull(out, "out");
+    this.versions = new VersionStates(http, job);
   }
 
   /** Runs the scenario and returns what the callers saw. */
@@ -97,7 +96,7 @@ public final class SwapUnderLoad {
       out.printf(
           "v1 processed %,d readings in %.1f s%n", workload.readings(), seconds(v1Processed));
 
-      QueryTarget target = target(urls);
+      QueryTarget target = QueryTarget.customerWindows(workload, job, urls, KEYS_QUERIED);
       long started = System.nanoTime();
       JsonNode plan =
           http.post(a.url(), "/admin/jobs/" + job + "/versions", "{\"version\":2}").json();
@@ -121,7 +120,7 @@ public final class SwapUnderLoad {
                   replayed.get("target").asLong(),
                   replayed.get("recordsPerSecond").asDouble());
             }
-            return status(a.url(), 2).equals("CAUGHT_UP");
+            return versions.status(a.url(), 2).equals("CAUGHT_UP");
           });
       Duration caughtUp = since(started);
       out.printf("v2 caught up in %.1f s%n", seconds(caughtUp));
@@ -129,7 +128,8 @@ public final class SwapUnderLoad {
           "v2 runs on both instances and answers",
           Duration.ofSeconds(300),
           out,
-          () -> runsHere(a.url(), 2) && runsHere(b.url(), 2) && answers(target, 2));
+          () ->
+              versions.runsHere(a.url(), 2) && versions.runsHere(b.url(), 2) && answers(target, 2));
       Duration runningEverywhere = since(started);
       out.printf(
           "v2 runs and answers on both instances %.1f s after it started%n",
@@ -165,53 +165,6 @@ public final class SwapUnderLoad {
           swapCalled,
           swapAnswered.minus(swapCalled));
     }
-  }
-
-  private String status(URI url, int version) {
-    for (JsonNode listed : http.get(url, "/jobs/" + job).json().get("versions")) {
-      if (listed.get("version").asInt() == version) {
-        return listed.get("status").asText();
-      }
-    }
-    return "absent";
-  }
-
-  private boolean runsHere(URI url, int version) {
-    for (JsonNode listed : http.get(url, "/jobs/" + job).json().get("versions")) {
-      if (listed.get("version").asInt() == version) {
-        return "RUNNING".equals(listed.path("stateHere").asText());
-      }
-    }
-    return false;
-  }
-
-  /**
-   * The queries: the windows of customers of the workload. Not discovered through a range query,
-   * which the service answers by reading the whole table.
-   */
-  private QueryTarget target(List<URI> urls) {
-    Set<String> customers = new TreeSet<>();
-    Instant[] last = {workload.start()};
-    workload.generate(
-        (topic, record) -> {
-          if (topic.equals(Workload.READINGS)) {
-            if (customers.size() < KEYS_QUERIED) {
-              customers.add(record.key());
-            }
-            if (record.timestamp().isAfter(last[0])) {
-              last[0] = record.timestamp();
-            }
-          }
-        });
-    return new QueryTarget(
-        job,
-        WindowedAggregation.USAGE_BY_CUSTOMER.name(),
-        true,
-        urls,
-        QueryLoad.instances(urls),
-        List.copyOf(customers),
-        workload.start().truncatedTo(ChronoUnit.MINUTES),
-        last[0].truncatedTo(ChronoUnit.MINUTES));
   }
 
   /** Whether every instance answers the first keys from {@code version}. */
