@@ -86,7 +86,10 @@ public final class NetworkUsage extends AbstractScenario {
     Codec<String> ids = Codec.string();
     Codec<UsageEvent> events = USAGE_EVENTS.values();
     KStream<String, UsageEvent> readings =
-        builder.validate("valid-readings", builder.stream(USAGE_EVENTS), NetworkUsageJob::problem);
+        builder.validate(
+            "valid-readings",
+            builder.stream(USAGE_EVENTS),
+            (customer, event) -> NetworkUsageJob.problem(customer, event));
     KStream<String, UsageEvent> readingsByNode =
         readings
             .selectKey((customer, event) -> event.nodeId(), Named.as("key-readings-by-node"))

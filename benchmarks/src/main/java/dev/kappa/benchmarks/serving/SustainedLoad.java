@@ -163,13 +163,13 @@ public final class SustainedLoad {
       return new Sample(
           at,
           ManagementFactory.getThreadMXBean().getThreadCount(),
-          openFiles(),
+          countOpenFiles(),
           residentBytes(),
           ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(),
           RocksDbMemoryBudget.processDefault().usage());
     }
 
-    private static long openFiles() {
+    private static long countOpenFiles() {
       try (Stream<Path> files = Files.list(Path.of("/proc/self/fd"))) {
         return files.count();
       } catch (IOException e) {

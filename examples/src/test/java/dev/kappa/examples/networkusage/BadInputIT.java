@@ -207,6 +207,7 @@ class BadInputIT {
         Bad record = badByOffset.get(letter.sourceOffset());
         assertThat(record).as("the record at offset %d", letter.sourceOffset()).isNotNull();
         assertThat(letter.message()).as(record.kind()).contains(record.reason());
+        System.out.printf("BAD INPUT %s: %s%n", record.kind(), letter.message());
         assertThat(letter.sourceTopic()).isEqualTo(TOPIC);
         assertThat(letter.key()).as(record.kind()).isEqualTo(record.key());
         if (record.value() == null) {
@@ -219,6 +220,9 @@ class BadInputIT {
       }
       assertThat(job.deadLetters().total()).isEqualTo(expectedLetters);
       assertThat(servedReadings(job.streams()) + letters.size() + late(job)).isEqualTo(produced);
+      System.out.printf(
+          "BAD INPUT: produced %d = counted %d + dead-lettered %d + late %d%n",
+          produced, servedReadings(job.streams()), letters.size(), late(job));
     }
   }
 
