@@ -69,6 +69,7 @@ public final class EmbeddedKafka implements AutoCloseable {
   private final KafkaConfig config;
   private @Nullable KafkaRaftServer server;
   private final Path directory;
+  private final boolean keepLogs;
   private final String bootstrapServers;
   private final Duration startupTime;
   private final Admin admin;
@@ -79,8 +80,10 @@ public final class EmbeddedKafka implements AutoCloseable {
       KafkaRaftServer server,
       Path directory,
       String bootstrapServers,
-      Duration startupTime) {
+      Duration startupTime,
+      boolean keepLogs) {
     this.config = config;
+    this.keepLogs = keepLogs;
     this.server = server;
     this.directory = directory;
     this.bootstrapServers = bootstrapServers;
@@ -131,20 +134,47 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
   }
 
+  /**
+   * Starts a node that keeps its logs in {@code directory} and listens on {@code brokerPort} (and
+   * {@code controllerPort} for its controller), formatting the directory only if it is new: a node
+   * started again in the same directory has the topics and records of the one before, as a
+   * restarted broker does. {@link #close()} leaves the directory in place.
+   *
+   * @throws IllegalStateException if a port is taken
+   */
+  public static EmbeddedKafka startIn(
+      Path directory, int brokerPort, int controllerPort, Map<String, String> brokerOverrides) {
+    try {
+      return startOnce(brokerOverrides, brokerPort, controllerPort, directory, true);
+    } catch (PortTakenException e) {
+      throw new IllegalStateException(
+          "Cannot start embedded Kafka on ports " + brokerPort + " and " + controllerPort, e);
+    }
+  }
+
   /** A port that is free now, for {@link #startOnPort}. */
   public static int freePortNow() {
     return freePort();
   }
 
   private static EmbeddedKafka startOnce(Map<String, String> brokerOverrides, int brokerPort) {
+    return startOnce(brokerOverrides, brokerPort, freePort(), createDirectory(), false);
+  }
+
+  private static EmbeddedKafka startOnce(
+      Map<String, String> brokerOverrides,
+      int brokerPort,
+      int controllerPort,
+      Path directory,
+      boolean keepLogs) {
     long started = System.nanoTime();
-    Path directory = createDirectory();
-    int controllerPort = freePort();
     Properties properties = brokerProperties(directory, brokerPort, controllerPort);
     properties.putAll(brokerOverrides);
     KafkaConfig config = KafkaConfig.fromProps(properties, false);
     try {
-      format(config, directory);
+      if (!Files.exists(directory.resolve("data").resolve("meta.properties"))) {
+        format(config, directory);
+      }
       KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
       try {
         server.startup();
@@ -155,9 +185,11 @@ public final class EmbeddedKafka implements AutoCloseable {
       String bootstrapServers = "localhost:" + brokerPort;
       Duration startupTime = Duration.ofNanos(System.nanoTime() - started);
       log.info("Embedded Kafka ready at {} in {} ms", bootstrapServers, startupTime.toMillis());
-      return new EmbeddedKafka(config, server, directory, bootstrapServers, startupTime);
+      return new EmbeddedKafka(config, server, directory, bootstrapServers, startupTime, keepLogs);
     } catch (RuntimeException e) {
-      deleteRecursively(directory);
+      if (!keepLogs) {
+        deleteRecursively(directory);
+      }
       if (hasCause(e, BindException.class)) {
         throw new PortTakenException(e);
       }
@@ -374,7 +406,9 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
   }
 
-  /** Shuts the node down and deletes its log directory. */
+  /**
+   * Shuts the node down and deletes its log directory, unless it was started by {@link #startIn}.
+   */
   @Override
   public synchronized void close() {
     if (closed) {
@@ -385,7 +419,9 @@ public final class EmbeddedKafka implements AutoCloseable {
     if (server != null) {
       shutdownQuietly(server);
     }
-    deleteRecursively(directory);
+    if (!keepLogs) {
+      deleteRecursively(directory);
+    }
   }
 
   private static void shutdownQuietly(KafkaRaftServer server) {

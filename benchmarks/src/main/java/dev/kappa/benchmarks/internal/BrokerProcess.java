@@ -6,7 +6,9 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -28,7 +30,21 @@ public final class BrokerProcess implements AutoCloseable {
 
   /** Starts the broker process and waits until it accepts clients. */
   public static BrokerProcess start() {
-    Process process = JavaProcess.start(List.of("-Xmx2g"), BrokerProcess.class, List.of());
+    return start(List.of());
+  }
+
+  /**
+   * Starts a broker process that keeps its logs in {@code directory} and listens on {@code port}
+   * ({@code controllerPort} for its controller), and waits until it accepts clients. Started again
+   * with the same arguments after {@link #kill()}, it is the same broker, restarted.
+   */
+  public static BrokerProcess startIn(Path directory, int port, int controllerPort) {
+    return start(
+        List.of(directory.toString(), Integer.toString(port), Integer.toString(controllerPort)));
+  }
+
+  private static BrokerProcess start(List<String> args) {
+    Process process = JavaProcess.start(List.of("-Xmx2g"), BrokerProcess.class, args);
     try {
       BufferedReader output =
           new BufferedReader(
@@ -56,7 +72,17 @@ public final class BrokerProcess implements AutoCloseable {
     return process.toHandle();
   }
 
-  /** Stops the broker, which deletes its data. */
+  /** Kills the broker process with SIGKILL, as a crash of its machine's process would. */
+  public void kill() {
+    process.destroyForcibly();
+    try {
+      process.waitFor(60, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Stops the broker, which deletes its data unless it was started by {@link #startIn}. */
   @Override
   public void close() {
     try {
@@ -72,9 +98,16 @@ public final class BrokerProcess implements AutoCloseable {
     }
   }
 
-  /** Runs a broker until standard input closes. */
+  /**
+   * Runs a broker until standard input closes: a new one, or with arguments {@code <directory>
+   * <port> <controller port>} one that keeps its logs there.
+   */
   public static void main(String[] args) throws IOException {
-    try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+    try (EmbeddedKafka kafka =
+        args.length == 3
+            ? EmbeddedKafka.startIn(
+                Path.of(args[0]), Integer.parseInt(args[1]), Integer.parseInt(args[2]), Map.of())
+            : EmbeddedKafka.start()) {
       System.out.println(READY + kafka.bootstrapServers());
       System.out.flush();
       while (System.in.read() != -1) {
