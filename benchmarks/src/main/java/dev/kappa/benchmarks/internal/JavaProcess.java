@@ -6,8 +6,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Starts a JVM with this JVM's class path: the broker, and one per measured run. */
-final class JavaProcess {
+/**
+ * Starts a JVM with this JVM's class path: the broker, one per measured run, and the processes of
+ * the chaos harness.
+ */
+public final class JavaProcess {
 
   private JavaProcess() {}
 
@@ -16,6 +19,32 @@ final class JavaProcess {
    * standard output to a pipe for the caller.
    */
   static Process start(List<String> jvmArgs, Class<?> main, List<String> args) {
+    try {
+      return new ProcessBuilder(command(jvmArgs, main, args))
+          .redirectError(ProcessBuilder.Redirect.INHERIT)
+          .start();
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot start " + main.getSimpleName(), e);
+    }
+  }
+
+  /**
+   * Starts {@code main} with {@code jvmArgs} and {@code args}, its standard output and error
+   * appended to {@code log}; its standard input is a pipe that the caller may close.
+   */
+  public static Process startLogging(
+      List<String> jvmArgs, Class<?> main, List<String> args, Path log) {
+    try {
+      return new ProcessBuilder(command(jvmArgs, main, args))
+          .redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+          .start();
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot start " + main.getSimpleName(), e);
+    }
+  }
+
+  private static List<String> command(List<String> jvmArgs, Class<?> main, List<String> args) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmArgs);
@@ -23,10 +52,6 @@ final class JavaProcess {
     command.add(System.getProperty("java.class.path"));
     command.add(main.getName());
     command.addAll(args);
-    try {
-      return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot start " + main.getSimpleName(), e);
-    }
+    return command;
   }
 }

@@ -3,6 +3,7 @@ package dev.kappa.benchmarks.serving;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kappa.benchmarks.internal.JsonHttp;
+import dev.kappa.benchmarks.internal.Options;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.kappa.benchmarks.internal.BrokerProcess;
 import dev.kappa.benchmarks.internal.JsonHttp;
+import dev.kappa.benchmarks.internal.Options;
 import dev.kappa.benchmarks.internal.Polling;
 import dev.kappa.benchmarks.workload.Workload;
 import dev.kappa.stores.RocksDbMemoryBudget;
@@ -360,7 +361,10 @@ public final class SustainedLoad {
     }
     Files.createDirectories(results);
     Path json = results.resolve(runId + "-sustained-load.json");
-    new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), report);
+    new ObjectMapper()
+        .findAndRegisterModules()
+        .enable(SerializationFeature.INDENT_OUTPUT)
+        .writeValue(json.toFile(), report);
     System.out.println("Every figure: " + json);
   }
 }

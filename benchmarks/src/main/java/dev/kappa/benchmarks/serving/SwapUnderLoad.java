@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.kappa.benchmarks.internal.BrokerProcess;
 import dev.kappa.benchmarks.internal.InProcessService;
 import dev.kappa.benchmarks.internal.JsonHttp;
+import dev.kappa.benchmarks.internal.Options;
 import dev.kappa.benchmarks.internal.Polling;
 import dev.kappa.benchmarks.workload.Workload;
 import java.io.IOException;

@@ -4,6 +4,7 @@ import dev.kappa.api.VersionedJob;
 import dev.kappa.benchmarks.internal.BrokerProcess;
 import dev.kappa.benchmarks.internal.GroupProgress;
 import dev.kappa.benchmarks.internal.InProcessService;
+import dev.kappa.benchmarks.internal.Options;
 import dev.kappa.benchmarks.internal.Polling;
 import dev.kappa.benchmarks.scenarios.WindowedAggregation;
 import dev.kappa.benchmarks.workload.Workload;

@@ -135,7 +135,12 @@ public final class NetworkUsageJob {
    * }</pre>
    */
   public static KappaJob v2() {
-    return definition(NAME, NetworkUsageJob::defineV2);
+    return v2(NAME);
+  }
+
+  /** Version 2 under the name {@code name}, as {@link #job(String)} is version 1. */
+  public static KappaJob v2(String name) {
+    return definition(name, NetworkUsageJob::defineV2);
   }
 
   private static KappaJob definition(String name, TopologyDefinition topology) {

@@ -1,4 +1,4 @@
-package dev.kappa.benchmarks.serving;
+package dev.kappa.benchmarks.internal;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,7 +11,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /** The command lines of the serving benchmarks: options each followed by a value. */
-final class Options {
+public final class Options {
 
   private Options() {}
 
@@ -20,7 +20,7 @@ final class Options {
    *
    * @throws IllegalArgumentException for an option not {@code known} or without a value
    */
-  static Map<String, String> parse(String[] args, Set<String> known) {
+  public static Map<String, String> parse(String[] args, Set<String> known) {
     Map<String, String> options = new HashMap<>();
     for (int i = 0; i < args.length; i += 2) {
       if (!known.contains(args[i]) || i + 1 >= args.length) {
@@ -37,7 +37,7 @@ final class Options {
   }
 
   /** Deletes {@code root} and everything under it: the state the instances left. */
-  static void deleteRecursively(Path root) throws IOException {
+  public static void deleteRecursively(Path root) throws IOException {
     try (var paths = Files.walk(root)) {
       List<Path> all = paths.sorted(Comparator.reverseOrder()).toList();
       for (Path path : all) {
