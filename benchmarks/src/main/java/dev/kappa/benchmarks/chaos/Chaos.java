@@ -156,6 +156,7 @@ public final class Chaos {
       report.put("faults", faults);
       report.put("activeVersion", active);
       report.put("lateDropped", lateDropped());
+      report.put("lateDroppedByStep", lateDroppedByStep(active));
       report.put("check", check());
       return report;
     } finally {
@@ -260,12 +261,14 @@ public final class Chaos {
     fault.put("recoveredAfter", seconds(recovered - at));
     fault.put("failedQueries", probe.failuresBetween(at, recovered));
     out.printf(
-        "cycle %d: %s %s recovered after %.1f s; failed queries %s%n",
+        "cycle %d: %s %s recovered after %.1f s; failed queries %s; late drops by version %s%s%n",
         cycle,
         kind,
         fault.getOrDefault("killed", ""),
         seconds(recovered - at),
-        fault.get("failedQueries"));
+        fault.get("failedQueries"),
+        fault.get("lateDropped"),
+        fault.containsKey("swapRefused") ? "; swap refused: " + fault.get("swapAnswer") : "");
     return fault;
   }
 
@@ -348,6 +351,15 @@ public final class Chaos {
       }
     }
     return late;
+  }
+
+  /** The records {@code version} dropped as late, by the step that dropped them. */
+  private @Nullable JsonNode lateDroppedByStep(int version) {
+    JsonHttp.Reply progress =
+        http.get(
+            instances.get(0).url(),
+            "/admin/jobs/" + ChaosJob.NAME + "/versions/" + version + "/progress");
+    return progress.ok() ? progress.json().get("lateDroppedByStep") : null;
   }
 
   private @Nullable Integer activeVersion() {
