@@ -119,6 +119,21 @@ class NetworkUsageJobTest {
   }
 
   @Test
+  void shouldNotLetAnAlarmAheadOfTheReadingsCloseTheNodeWindows() {
+    // The node totals are aggregated in the task that also reads the alarms. An alarm released
+    // while the readings of its time are still on their way through the repartition topic (as
+    // after a crash) moves that task's stream time, not the windows' clock: the readings count.
+    alarm("n-1", "link-down", 120_000);
+    read("c-1", "n-1", "a-1", 100, 0);
+    read("c-2", "n-1", "a-1", 50, 20_000);
+
+    assertThat(windows(NetworkUsageJob.USAGE_BY_NODE.name(), "n-1"))
+        .containsExactly(window(0, 150, 2));
+    assertThat(windows(NetworkUsageJob.USAGE_BY_AGENT.name(), "a-1"))
+        .containsExactly(window(0, 150, 2));
+  }
+
+  @Test
   void shouldSendMalformedReadingsToTheDeadLetterTopicWithTheReason() {
     TestInputTopic<byte[], byte[]> raw = driver.rawInput(NetworkUsageJob.USAGE_EVENTS);
     raw.pipeInput(bytes("c-1"), bytes("{\"customerId\":\"c-1\",\"nodeId\":"), START);

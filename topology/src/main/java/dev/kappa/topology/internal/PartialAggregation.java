@@ -143,6 +143,11 @@ public final class PartialAggregation<KIn, VIn, G, A>
     private ProcessorContext<G, WindowPartial<A>> context;
     private TimestampedKeyValueStore<Windowed<G>, A> partials;
     private Sensor dropped;
+    // The largest timestamp this step has seen: a window closes by the records that reach it, not
+    // by the task's stream time, which another input of the task (a source read beside a
+    // repartition topic) may move ahead of records still on their way. As Kafka Streams' own
+    // window aggregations do; after a restart it starts again from the records that arrive.
+    private long observed = Long.MIN_VALUE;
 
     @Override
     public void init(ProcessorContext<G, WindowPartial<A>> context) {
@@ -158,8 +163,9 @@ public final class PartialAggregation<KIn, VIn, G, A>
 
     @Override
     public void process(Record<KIn, VIn> record) {
+      observed = Math.max(observed, record.timestamp());
       long start = windowStart.applyAsLong(record);
-      if (grace != null && grid.endOf(start) + grace.toMillis() <= context.currentStreamTimeMs()) {
+      if (grace != null && grid.endOf(start) + grace.toMillis() <= observed) {
         dropped.record();
         return;
       }
