@@ -3,6 +3,7 @@ package dev.kappa.benchmarks;
 import com.sun.management.OperatingSystemMXBean;
 import dev.kappa.benchmarks.internal.BrokerProcess;
 import dev.kappa.benchmarks.internal.Report;
+import dev.kappa.benchmarks.internal.ResultsFile;
 import dev.kappa.benchmarks.internal.RunProcess;
 import dev.kappa.benchmarks.scenarios.Scenarios;
 import dev.kappa.benchmarks.serving.QueryLoad;
@@ -16,8 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -91,10 +90,7 @@ public final class Bench {
             .withKeys(Integer.parseInt(options.getOrDefault("--keys", "100000")))
             .withPartitions(Integer.parseInt(options.getOrDefault("--partitions", "4")));
     List<Scenario> scenarios = scenarios(options.get("--scenarios"));
-    String runId =
-        DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
-            .withZone(ZoneOffset.UTC)
-            .format(Instant.now());
+    String runId = ResultsFile.runId();
     Path results = Path.of(options.getOrDefault("--results", "results")).toAbsolutePath();
     Path json = results.resolve(runId + ".json");
     Files.createDirectories(results);

@@ -1,14 +1,13 @@
 package dev.kappa.benchmarks.chaos;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.kappa.benchmarks.internal.BrokerProcess;
 import dev.kappa.benchmarks.internal.GroupProgress;
 import dev.kappa.benchmarks.internal.JavaProcess;
 import dev.kappa.benchmarks.internal.JsonHttp;
 import dev.kappa.benchmarks.internal.Options;
 import dev.kappa.benchmarks.internal.Polling;
+import dev.kappa.benchmarks.internal.ResultsFile;
 import dev.kappa.embedded.EmbeddedKafka;
 import dev.kappa.examples.networkusage.NetworkUsageJob;
 import dev.kappa.reprocessing.JobVersion;
@@ -23,8 +22,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -74,8 +71,6 @@ public final class Chaos {
       List.of("kill-instance", "kill-during-replay", "kill-during-swap", "broker-restart");
   private static final int INSTANCES = 3;
   private static final Duration RECOVERY_TIMEOUT = Duration.ofMinutes(10);
-  private static final ObjectMapper JSON =
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private final int cycles;
   private final int rate;
@@ -431,10 +426,7 @@ public final class Chaos {
   public static void main(String[] args) throws Exception {
     Map<String, String> options =
         Options.parse(args, Set.of("--cycles", "--rate", "--seed", "--results"));
-    String runId =
-        DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
-            .withZone(ZoneOffset.UTC)
-            .format(Instant.now());
+    String runId = ResultsFile.runId();
     Path work = Files.createTempDirectory("kappa-chaos-" + runId + "-");
     Chaos chaos =
         new Chaos(
@@ -449,11 +441,10 @@ public final class Chaos {
     report.put("started", Instant.now().toString());
     report.putAll(chaos.run());
     report.put("finished", Instant.now().toString());
-    Path results = Path.of(options.getOrDefault("--results", "results")).toAbsolutePath();
-    Files.createDirectories(results);
-    Path json = results.resolve(runId + "-chaos.json");
-    JSON.writeValue(json.toFile(), report);
-    System.out.println(JSON.writeValueAsString(report.get("check")));
+    Path json =
+        ResultsFile.write(
+            Path.of(options.getOrDefault("--results", "results")), runId, "chaos", report);
+    System.out.println(ResultsFile.json(report.get("check")));
     System.out.println("Every figure: " + json + "; logs: " + work);
     System.exit(exact(report) ? 0 : 1);
   }

@@ -1,8 +1,5 @@
 package dev.kappa.benchmarks.serving;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.kappa.benchmarks.internal.BrokerProcess;
 import dev.kappa.benchmarks.internal.JsonHttp;
 import dev.kappa.benchmarks.internal.Options;
 import dev.kappa.benchmarks.internal.Polling;
@@ -16,9 +13,6 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -208,7 +202,8 @@ public final class SustainedLoad {
       Sample first,
       Sample last,
       List<Sample> samples,
-      int threads) {
+      int threads)
+      implements ServingCommand.Reported {
 
     /**
      * The answers in each phase: v1 alone, v2 replaying, v2 caught up until v1 retired, v2 alone.
@@ -231,7 +226,8 @@ public final class SustainedLoad {
       return Runtime.getRuntime().maxMemory() + RocksDbMemoryBudget.processDefault().totalBytes();
     }
 
-    String markdown() {
+    @Override
+    public String markdown() {
       StringBuilder report = new StringBuilder();
       report.append(
           "| phase | answered | queries | queries/s | p50 ms | p99 ms | max ms | failed |\n");
@@ -292,7 +288,8 @@ public final class SustainedLoad {
       return report.toString();
     }
 
-    Map<String, Object> summary() {
+    @Override
+    public Map<String, Object> summary() {
       Map<String, Object> summary = new LinkedHashMap<>();
       summary.put("threads", threads);
       summary.put("all", answers.summary());
@@ -326,45 +323,20 @@ public final class SustainedLoad {
     Workload workload =
         Workload.of(Long.parseLong(options.getOrDefault("--records", "500000")))
             .withKeys(Integer.parseInt(options.getOrDefault("--keys", "100000")));
-    String runId =
-        DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
-            .withZone(ZoneOffset.UTC)
-            .format(Instant.now());
-    Path results = Path.of(options.getOrDefault("--results", "results")).toAbsolutePath();
-    Path stateRoot = Files.createTempDirectory("kappa-sustained-load");
-    String bootstrap = options.get("--bootstrap-servers");
-    Map<String, Object> report = new LinkedHashMap<>();
-    report.put("run", runId);
-    report.put("command", "./bench --sustained-load " + String.join(" ", args));
-    report.put("started", Instant.now().toString());
-    report.put("workload", workload.toString());
-    try (BrokerProcess broker = bootstrap == null ? BrokerProcess.start() : null) {
-      String servers = broker == null ? bootstrap : broker.bootstrapServers();
-      System.out.println("Preloading " + workload + " into " + servers + " ...");
-      report.put("preloaded", workload.preload(servers));
-      Result result =
-          new SustainedLoad(
-                  servers,
-                  workload,
-                  stateRoot,
-                  "sustained-" + runId,
-                  Duration.ofSeconds(Long.parseLong(options.getOrDefault("--seconds", "600"))),
-                  Integer.parseInt(options.getOrDefault("--threads", "12")),
-                  System.out)
-              .run();
-      report.put("finished", Instant.now().toString());
-      report.put("result", result.summary());
-      System.out.println();
-      System.out.print(result.markdown());
-    } finally {
-      Options.deleteRecursively(stateRoot);
-    }
-    Files.createDirectories(results);
-    Path json = results.resolve(runId + "-sustained-load.json");
-    new ObjectMapper()
-        .findAndRegisterModules()
-        .enable(SerializationFeature.INDENT_OUTPUT)
-        .writeValue(json.toFile(), report);
-    System.out.println("Every figure: " + json);
+    ServingCommand.run(
+        "sustained-load",
+        args,
+        options,
+        workload,
+        (servers, stateRoot, runId) ->
+            new SustainedLoad(
+                    servers,
+                    workload,
+                    stateRoot,
+                    "sustained-" + runId,
+                    Duration.ofSeconds(Long.parseLong(options.getOrDefault("--seconds", "600"))),
+                    Integer.parseInt(options.getOrDefault("--threads", "12")),
+                    System.out)
+                .run());
   }
 }

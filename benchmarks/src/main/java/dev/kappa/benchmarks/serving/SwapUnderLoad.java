@@ -1,9 +1,6 @@
 package dev.kappa.benchmarks.serving;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.kappa.benchmarks.internal.BrokerProcess;
 import dev.kappa.benchmarks.internal.InProcessService;
 import dev.kappa.benchmarks.internal.JsonHttp;
 import dev.kappa.benchmarks.internal.Options;
@@ -12,12 +9,8 @@ import dev.kappa.benchmarks.workload.Workload;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -202,7 +195,8 @@ public final class SwapUnderLoad {
       Duration caughtUp,
       Duration runningEverywhere,
       Duration swapCalled,
-      Duration swapCall) {
+      Duration swapCall)
+      implements ServingCommand.Reported {
 
     /**
      * When every instance answered from v2 only, since the swap was called; empty if one did not
@@ -227,6 +221,7 @@ public final class SwapUnderLoad {
     }
 
     /** The report: a table by phase, then the counts. */
+    @Override
     public String markdown() {
       StringBuilder report = new StringBuilder();
       report.append(
@@ -290,6 +285,7 @@ public final class SwapUnderLoad {
     }
 
     /** The figures of the report, for a results file. */
+    @Override
     public Map<String, Object> summary() {
       Map<String, Object> summary = new LinkedHashMap<>();
       summary.put("v1Processed", v1Processed.toString());
@@ -324,43 +320,20 @@ public final class SwapUnderLoad {
         Workload.of(records)
             .withKeys(Integer.parseInt(options.getOrDefault("--keys", "100000")))
             .withPartitions(Integer.parseInt(options.getOrDefault("--partitions", "4")));
-    String runId =
-        DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
-            .withZone(ZoneOffset.UTC)
-            .format(Instant.now());
-    Path results = Path.of(options.getOrDefault("--results", "results")).toAbsolutePath();
-    Path stateRoot = Files.createTempDirectory("kappa-swap-under-load");
-    String bootstrap = options.get("--bootstrap-servers");
-    Map<String, Object> report = new LinkedHashMap<>();
-    report.put("run", runId);
-    report.put("command", "./bench --swap-under-load " + String.join(" ", args));
-    report.put("started", Instant.now().toString());
-    report.put("workload", workload.toString());
-    try (BrokerProcess broker = bootstrap == null ? BrokerProcess.start() : null) {
-      String servers = broker == null ? bootstrap : broker.bootstrapServers();
-      report.put("broker", broker == null ? servers : "a local broker process at " + servers);
-      System.out.println("Preloading " + workload + " into " + servers + " ...");
-      report.put("preloaded", workload.preload(servers));
-      SwapUnderLoad scenario =
-          new SwapUnderLoad(
-              servers,
-              workload,
-              stateRoot,
-              "swap-" + runId,
-              Duration.ofSeconds(Long.parseLong(options.getOrDefault("--seconds", "60"))),
-              Integer.parseInt(options.getOrDefault("--threads", "4")),
-              System.out);
-      Result result = scenario.run();
-      report.put("finished", Instant.now().toString());
-      report.put("result", result.summary());
-      System.out.println();
-      System.out.print(result.markdown());
-    } finally {
-      Options.deleteRecursively(stateRoot);
-    }
-    Files.createDirectories(results);
-    Path json = results.resolve(runId + "-swap-under-load.json");
-    new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), report);
-    System.out.println("Every figure: " + json);
+    ServingCommand.run(
+        "swap-under-load",
+        args,
+        options,
+        workload,
+        (servers, stateRoot, runId) ->
+            new SwapUnderLoad(
+                    servers,
+                    workload,
+                    stateRoot,
+                    "swap-" + runId,
+                    Duration.ofSeconds(Long.parseLong(options.getOrDefault("--seconds", "60"))),
+                    Integer.parseInt(options.getOrDefault("--threads", "4")),
+                    System.out)
+                .run());
   }
 }

@@ -6,6 +6,7 @@ import dev.kappa.benchmarks.internal.GroupProgress;
 import dev.kappa.benchmarks.internal.InProcessService;
 import dev.kappa.benchmarks.internal.Options;
 import dev.kappa.benchmarks.internal.Polling;
+import dev.kappa.benchmarks.internal.ResultsFile;
 import dev.kappa.benchmarks.scenarios.WindowedAggregation;
 import dev.kappa.benchmarks.workload.Workload;
 import dev.kappa.reprocessing.JobVersion;
@@ -14,9 +15,6 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -143,11 +141,7 @@ public final class TwoInstances implements AutoCloseable {
         Workload.of(Long.parseLong(options.getOrDefault("--records", "500000")))
             .withKeys(Integer.parseInt(options.getOrDefault("--keys", "100000")));
     Duration serve = Duration.ofSeconds(Long.parseLong(options.getOrDefault("--seconds", "600")));
-    String job =
-        "serve-"
-            + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
-                .withZone(ZoneOffset.UTC)
-                .format(Instant.now());
+    String job = "serve-" + ResultsFile.runId();
     Path stateRoot = Files.createTempDirectory("kappa-serve");
     String bootstrap = options.get("--bootstrap-servers");
     try (BrokerProcess broker = bootstrap == null ? BrokerProcess.start() : null) {
