@@ -98,7 +98,12 @@ class UnreachableKafkaIT {
         // Queries are answered from local state meanwhile.
         Reply stale = service.get(KEY + Readings.meter(1));
         assertThat(stale.status()).as(stale.toString()).isEqualTo(200);
-        Thread.sleep(5_000); // a few failed attempts of the service's clients and of its watch
+        // It stays so while the broker is gone: a few failed attempts of its clients and its watch.
+        await()
+            .during(Duration.ofSeconds(5))
+            .atMost(Duration.ofSeconds(10))
+            .pollInterval(Duration.ofMillis(500))
+            .until(() -> service.get("/health/readiness").status() == 503);
         kafka.restart();
         Instant back = Instant.now();
         Readings more = new Readings(1_000, 50, 8);

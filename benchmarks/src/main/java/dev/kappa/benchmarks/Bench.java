@@ -2,6 +2,7 @@ package dev.kappa.benchmarks;
 
 import com.sun.management.OperatingSystemMXBean;
 import dev.kappa.benchmarks.internal.BrokerProcess;
+import dev.kappa.benchmarks.internal.Options;
 import dev.kappa.benchmarks.internal.Report;
 import dev.kappa.benchmarks.internal.ResultsFile;
 import dev.kappa.benchmarks.internal.RunProcess;
@@ -198,18 +199,6 @@ public final class Bench {
             "--bootstrap-servers",
             "--profile",
             "--results");
-    Map<String, String> options = new LinkedHashMap<>();
-    for (int i = 0; i < args.length; i += 2) {
-      if (!known.contains(args[i]) || i + 1 >= args.length) {
-        throw new IllegalArgumentException(
-            "Cannot read option '"
-                + args[i]
-                + "': the options are "
-                + known
-                + ", each followed by a value");
-      }
-      options.put(args[i], args[i + 1]);
-    }
-    return options;
+    return Options.parse(args, known);
   }
 }

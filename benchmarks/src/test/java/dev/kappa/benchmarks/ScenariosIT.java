@@ -9,6 +9,7 @@ import dev.kappa.benchmarks.scenarios.CoarseAggregation;
 import dev.kappa.benchmarks.scenarios.KappaFilter;
 import dev.kappa.benchmarks.scenarios.NetworkUsage;
 import dev.kappa.benchmarks.scenarios.PlainStreamsFilter;
+import dev.kappa.benchmarks.scenarios.PlainStreamsWindowedAggregation;
 import dev.kappa.benchmarks.scenarios.RawCopy;
 import dev.kappa.benchmarks.scenarios.Replay;
 import dev.kappa.benchmarks.scenarios.Scenarios;
@@ -116,6 +117,9 @@ class ScenariosIT {
     } else if (scenario instanceof WindowedAggregation) {
       assertThatEveryWindowHasItsSum(
           read(context.outputTopic(WindowedAggregation.UPDATES.name()), this::usage));
+    } else if (scenario instanceof PlainStreamsWindowedAggregation) {
+      assertThatEveryWindowHasItsSum(
+          read(context.outputTopic(PlainStreamsWindowedAggregation.OUTPUT), this::usage));
     } else if (scenario instanceof CoarseAggregation) {
       assertThatEveryWindowHasItsSum(
           read(context.outputTopic(CoarseAggregation.UPDATES.name()), this::usage),
