@@ -96,7 +96,7 @@ public final class VersionRuntime {
     PacedClientSupplier.requireClassicProtocol(topology.applicationId(), config.overrides());
     EventTimeGate gate =
         new EventTimeGate(
-            RecordTimes.of(topology.job().sources()),
+            RecordTimes.of(topology),
             shared,
             settings.maxEventTimeSkew(topology),
             settings.catchUpLag());

@@ -47,8 +47,14 @@ import org.slf4j.LoggerFactory;
  * under exactly-once a crash makes the version process uncommitted records again, after what the
  * others sent on meanwhile.
  *
+ * <p>A source partition whose task also reads a repartition topic (a <em>co-input</em>, such as the
+ * other side of a join) is bounded by that too: its records pass only within {@code maxSkew} of
+ * what the co-input partition may still bring (see {@link CoInputPartition}). Whether the co-input
+ * is fetched to its end is asked of the cluster by its consumer ({@link #coInputsToCheck}, {@link
+ * #coInputsDrained}), since a consumer's own idea of its lag is only as fresh as its last fetch.
+ *
  * <pre>{@code
- * EventTimeGate gate = new EventTimeGate(RecordTimes.of(job.sources()), board, Duration.ofSeconds(15), 1_000);
+ * EventTimeGate gate = new EventTimeGate(RecordTimes.of(topology), board, Duration.ofSeconds(15), 1_000);
  * RunningJob job = RunningJob.start(topology, config, new PacedClientSupplier(gate));
  * }</pre>
  *
@@ -78,6 +84,9 @@ public final class EventTimeGate {
 
   /** The source partitions assigned to a consumer of this instance. */
   private final Map<TopicPartition, SourcePartition> partitions = new HashMap<>();
+
+  /** The co-input partitions assigned to a consumer of this instance. */
+  private final Map<TopicPartition, CoInputPartition> coInputs = new HashMap<>();
 
   private boolean aligning = true;
   private long modeCheckedAt;
@@ -212,6 +221,8 @@ public final class EventTimeGate {
         if (previous != null) {
           drop(previous);
         }
+      } else if (times.isCoInput(partition.topic())) {
+        coInputs.put(partition, new CoInputPartition(partition, owner));
       }
     }
   }
@@ -224,12 +235,21 @@ public final class EventTimeGate {
         drop(state);
         partitions.remove(partition);
       }
+      CoInputPartition coInput = coInputs.get(partition);
+      if (coInput != null && coInput.owner == owner) {
+        coInputs.remove(partition);
+      }
     }
   }
 
   /** Forgets every partition of {@code owner}, as when its consumer closes. */
   synchronized void revokeAll(Object owner) {
-    revoke(owner, owned(owner).stream().map(state -> state.partition).toList());
+    List<TopicPartition> all = new ArrayList<>();
+    owned(owner).forEach(state -> all.add(state.partition));
+    coInputs.values().stream()
+        .filter(coInput -> coInput.owner == owner)
+        .forEach(coInput -> all.add(coInput.partition));
+    revoke(owner, all);
   }
 
   /**
@@ -241,6 +261,10 @@ public final class EventTimeGate {
     if (state != null) {
       drop(state);
       state.restart();
+    }
+    CoInputPartition coInput = coInputs.get(partition);
+    if (coInput != null) {
+      coInput.restart();
     }
   }
 
@@ -266,13 +290,22 @@ public final class EventTimeGate {
    * them, which is past the last record when control records follow it.
    *
    * @return false, having taken nothing, if the records and next offset are to be passed on as they
-   *     are: {@code partition} is not a source, or the gate does not align
+   *     are: {@code partition} is not a source (a co-input's records are only noted), or the gate
+   *     does not align
    */
   synchronized boolean hold(
       Object owner,
       TopicPartition partition,
       List<ConsumerRecord<byte[], byte[]>> records,
       @Nullable OffsetAndMetadata next) {
+    if (times.isCoInput(partition.topic())) {
+      CoInputPartition coInput =
+          coInputs.computeIfAbsent(partition, p -> new CoInputPartition(p, owner));
+      for (ConsumerRecord<byte[], byte[]> record : records) {
+        coInput.passed(record, times.of(record));
+      }
+      return false;
+    }
     if (!times.isSource(partition.topic())) {
       return false;
     }
@@ -318,6 +351,10 @@ public final class EventTimeGate {
     List<SourcePartition> moved = new ArrayList<>();
     committed.forEach(
         (partition, offset) -> {
+          CoInputPartition coInput = coInputs.get(partition);
+          if (coInput != null && offset != null) {
+            coInput.committed(offset.offset());
+          }
           SourcePartition state = partitions.get(partition);
           if (state == null || offset == null) {
             return;
@@ -398,10 +435,81 @@ public final class EventTimeGate {
     return false;
   }
 
-  /** Whether the first held record of {@code state} may pass under {@code low}. */
+  /**
+   * Whether the first held record of {@code state} may pass under {@code low} and the bounds of its
+   * co-inputs.
+   */
   private boolean releases(SourcePartition state, Watermark.Low low) {
     long limit = Watermark.limit(low.excluding(state.partition), maxSkewMs);
+    for (CoInputPartition coInput : coInputsOf(state)) {
+      limit = Math.min(limit, Watermark.limit(coInput.bound(), maxSkewMs));
+    }
     return Watermark.releases(state.held.peekFirst().time(), limit);
+  }
+
+  /** The co-input partitions of the task of {@code state}, where the same consumer has them. */
+  private List<CoInputPartition> coInputsOf(SourcePartition state) {
+    List<CoInputPartition> found = new ArrayList<>();
+    for (String topic : times.coInputsOf(state.partition.topic())) {
+      CoInputPartition coInput =
+          coInputs.get(new TopicPartition(topic, state.partition.partition()));
+      if (coInput != null && coInput.owner == state.owner) {
+        found.add(coInput);
+      }
+    }
+    return found;
+  }
+
+  /**
+   * The co-input partitions of {@code owner} that hold back a record the low watermark would
+   * release, and could stop doing so if found fetched to their end now; with the low watermark
+   * before looking, to pass to {@link #coInputsDrained}.
+   */
+  synchronized Optional<CoInputCheck> coInputsToCheck(Object owner, Set<TopicPartition> paused) {
+    if (!aligning || coInputs.isEmpty()) {
+      return Optional.empty();
+    }
+    Watermark.Low low = null;
+    Set<TopicPartition> toCheck = new HashSet<>();
+    for (SourcePartition state : owned(owner)) {
+      if (paused.contains(state.partition) || state.held.isEmpty()) {
+        continue;
+      }
+      if (low == null) {
+        low = computeWatermark();
+      }
+      long head = state.held.peekFirst().time();
+      if (!Watermark.releases(head, Watermark.limit(low.excluding(state.partition), maxSkewMs))) {
+        continue;
+      }
+      for (CoInputPartition coInput : coInputsOf(state)) {
+        boolean heldByDrain =
+            !Watermark.releases(head, Watermark.limit(coInput.drainedAt, maxSkewMs));
+        boolean heldByPassed =
+            !Watermark.releases(head, Watermark.limit(coInput.frontier(), maxSkewMs));
+        if (heldByDrain && !heldByPassed && coInput.drainedAt < low.value()) {
+          toCheck.add(coInput.partition);
+        }
+      }
+    }
+    if (toCheck.isEmpty() || low.value() == Watermark.UNKNOWN) {
+      return Optional.empty();
+    }
+    return Optional.of(new CoInputCheck(low.value(), toCheck));
+  }
+
+  /**
+   * Notes that the co-input partitions {@code drained} of {@code owner} were fetched to their end
+   * when asked after the low watermark was {@code watermark}: every record committed to them before
+   * came from source records before it, and is passed on.
+   */
+  synchronized void coInputsDrained(Object owner, long watermark, Set<TopicPartition> drained) {
+    for (TopicPartition partition : drained) {
+      CoInputPartition coInput = coInputs.get(partition);
+      if (coInput != null && coInput.owner == owner) {
+        coInput.drainedAt = Math.max(coInput.drainedAt, watermark);
+      }
+    }
   }
 
   /**
@@ -587,6 +695,12 @@ public final class EventTimeGate {
       heldNanos += nanoTime.getAsLong() - holdingSince;
     }
   }
+
+  /**
+   * Co-input partitions whose consumer is to ask the cluster for their end offsets, and the low
+   * watermark before it asks.
+   */
+  record CoInputCheck(long watermark, Set<TopicPartition> partitions) {}
 
   /**
    * What {@link #release} passes on: records by partition, in offset order, and the offsets that

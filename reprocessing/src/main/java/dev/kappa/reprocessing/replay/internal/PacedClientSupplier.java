@@ -22,7 +22,7 @@ import org.apache.kafka.streams.StreamsConfig;
  * made as Kafka Streams' default supplier makes them.
  *
  * <pre>{@code
- * EventTimeGate gate = new EventTimeGate(RecordTimes.of(job.sources()), board, skew, 1_000);
+ * EventTimeGate gate = new EventTimeGate(RecordTimes.of(topology), board, skew, 1_000);
  * PacedClientSupplier.requireClassicProtocol(topology.applicationId(), config.streamsConfig(topology));
  * RunningJob job = RunningJob.start(topology, config, new PacedClientSupplier(gate));
  * }</pre>

@@ -21,14 +21,19 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.clients.consumer.OffsetCommitCallback;
 import org.apache.kafka.clients.consumer.SubscriptionPattern;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.metrics.KafkaMetric;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The main consumer of one stream thread of a version: it polls the real consumer and passes on the
@@ -84,6 +89,11 @@ public final class PacedConsumer implements Consumer<byte[], byte[]> {
    */
   private static final Duration BLOCKED_POLL = Duration.ofMillis(10);
 
+  /** The longest a check of the co-inputs' end offsets may take before it is given up for now. */
+  private static final Duration CHECK_TIMEOUT = Duration.ofSeconds(2);
+
+  private static final Logger log = LoggerFactory.getLogger(PacedConsumer.class);
+
   private final Consumer<byte[], byte[]> delegate;
   private final EventTimeGate gate;
   private final int maxPollRecords;
@@ -130,6 +140,7 @@ public final class PacedConsumer implements Consumer<byte[], byte[]> {
     // exception would lose them, as the delegate has moved past them.
     pauseFullPartitions();
     Set<TopicPartition> notReleasable = Set.copyOf(pausedByStreams);
+    checkCoInputs(notReleasable);
     Duration wait = timeout;
     if (gate.canRelease(this, notReleasable)) {
       wait = Duration.ZERO;
@@ -161,6 +172,35 @@ public final class PacedConsumer implements Consumer<byte[], byte[]> {
     records.putAll(released.records());
     nextOffsets.putAll(released.nextOffsets());
     return new ConsumerRecords<>(records, nextOffsets);
+  }
+
+  /**
+   * Asks the cluster for the end offsets of the co-input partitions that hold back a source record
+   * here (see {@link EventTimeGate#coInputsToCheck}), and tells the gate which of them this
+   * consumer has fetched to their end. If the cluster does not answer in time, they stay as they
+   * were.
+   */
+  private void checkCoInputs(Set<TopicPartition> paused) {
+    Optional<EventTimeGate.CoInputCheck> check = gate.coInputsToCheck(this, paused);
+    if (check.isEmpty()) {
+      return;
+    }
+    Set<TopicPartition> drained = new HashSet<>();
+    try {
+      Map<TopicPartition, Long> ends = delegate.endOffsets(check.get().partitions(), CHECK_TIMEOUT);
+      for (Map.Entry<TopicPartition, Long> end : ends.entrySet()) {
+        if (end.getValue() != null
+            && delegate.position(end.getKey(), CHECK_TIMEOUT) >= end.getValue()) {
+          drained.add(end.getKey());
+        }
+      }
+    } catch (WakeupException | InterruptException e) {
+      throw e;
+    } catch (KafkaException e) {
+      log.debug("Cannot check co-inputs {}: {}", check.get().partitions(), e.toString());
+      return;
+    }
+    gate.coInputsDrained(this, check.get().watermark(), drained);
   }
 
   /** How far each source partition of this consumer is from its end, where the consumer knows. */

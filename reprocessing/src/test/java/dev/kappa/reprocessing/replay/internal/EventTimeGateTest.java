@@ -279,6 +279,70 @@ class EventTimeGateTest {
   }
 
   @Test
+  void shouldHoldASourceRecordWithinTheSkewOfWhatItsCoInputMayStillBring() {
+    // A's task also reads the repartition topic, as a join reads its other side.
+    TestBoard board = new TestBoard(A);
+    EventTimeGate gate =
+        new EventTimeGate(
+            RecordTimes.of(List.of(READINGS), Map.of("readings", Set.of(REPARTITION.topic()))),
+            board,
+            SKEW,
+            LAG_THRESHOLD,
+            nanos::get);
+    gate.assign(THREAD_1, List.of(A, REPARTITION));
+    fetch(gate, A, 0, 0, 1, 30);
+
+    // A alone would run free, but nothing says yet what the repartition topic still holds.
+    assertThat(gate.release(THREAD_1, Set.of(), 100).records()).isEmpty();
+    EventTimeGate.CoInputCheck check = gate.coInputsToCheck(THREAD_1, Set.of()).orElseThrow();
+    assertThat(check.partitions()).containsExactly(REPARTITION);
+    assertThat(check.watermark()).isEqualTo(at(0));
+
+    // Its consumer has fetched it to its end: what comes next was not committed at 0 s.
+    gate.coInputsDrained(THREAD_1, check.watermark(), check.partitions());
+    assertThat(timesOf(gate.release(THREAD_1, Set.of(), 100), A)).containsExactly(0.0, 1.0);
+
+    // Records at 2 s and 3 s pass through the repartition topic; A is committed past 1 s.
+    assertThat(gate.hold(THREAD_1, REPARTITION, List.of(timed(0, 2), timed(1, 3)), next(2)))
+        .isFalse();
+    gate.committed(Map.of(A, new OffsetAndMetadata(2)));
+    // A@30 waits for them, and no check can help until they are committed.
+    assertThat(gate.canRelease(THREAD_1, Set.of())).isFalse();
+    assertThat(gate.coInputsToCheck(THREAD_1, Set.of())).isEmpty();
+
+    gate.committed(Map.of(REPARTITION, new OffsetAndMetadata(2)));
+    // Still bounded by the drain at 0 s, until the consumer finds it drained again.
+    assertThat(gate.canRelease(THREAD_1, Set.of())).isFalse();
+    EventTimeGate.CoInputCheck again = gate.coInputsToCheck(THREAD_1, Set.of()).orElseThrow();
+    assertThat(again.watermark()).isEqualTo(at(30));
+    gate.coInputsDrained(THREAD_1, again.watermark(), Set.of());
+    assertThat(gate.canRelease(THREAD_1, Set.of())).isFalse();
+    gate.coInputsDrained(THREAD_1, again.watermark(), again.partitions());
+    assertThat(timesOf(gate.release(THREAD_1, Set.of(), 100), A)).containsExactly(30.0);
+  }
+
+  @Test
+  void shouldForgetThatACoInputWasDrainedWhenItsConsumerIsSought() {
+    TestBoard board = new TestBoard(A);
+    EventTimeGate gate =
+        new EventTimeGate(
+            RecordTimes.of(List.of(READINGS), Map.of("readings", Set.of(REPARTITION.topic()))),
+            board,
+            SKEW,
+            LAG_THRESHOLD,
+            nanos::get);
+    gate.assign(THREAD_1, List.of(A, REPARTITION));
+    gate.coInputsDrained(THREAD_1, at(0), Set.of(REPARTITION));
+    fetch(gate, A, 0, 1);
+
+    // Sought back, it will fetch again what was already fetched.
+    gate.restart(REPARTITION);
+
+    assertThat(gate.release(THREAD_1, Set.of(), 100).records()).isEmpty();
+    assertThat(gate.coInputsToCheck(THREAD_1, Set.of())).isPresent();
+  }
+
+  @Test
   void shouldRejectANegativeSkewOrLagThreshold() {
     TestBoard board = new TestBoard(A);
     assertThatThrownBy(() -> new EventTimeGate(TIMES, board, Duration.ofMillis(-1), 0))
@@ -318,6 +382,22 @@ class EventTimeGateTest {
             .serialize(
                 partition.topic(), new Reading("r-" + offset, Instant.ofEpochMilli(at(seconds))));
     return record(partition, offset, value);
+  }
+
+  /** A record of the repartition topic, timed by its timestamp, {@code seconds} after the start. */
+  private static ConsumerRecord<byte[], byte[]> timed(long offset, double seconds) {
+    return new ConsumerRecord<>(
+        REPARTITION.topic(),
+        REPARTITION.partition(),
+        offset,
+        at(seconds),
+        TimestampType.CREATE_TIME,
+        0,
+        1,
+        new byte[0],
+        new byte[] {'x'},
+        new RecordHeaders(),
+        Optional.of(7));
   }
 
   private static ConsumerRecord<byte[], byte[]> record(

@@ -289,6 +289,40 @@ class PacedConsumerTest {
     assertThat(gate.partitionsOf(unlistened)).isEmpty();
   }
 
+  @Test
+  void shouldAskTheClusterWhetherACoInputIsFetchedToItsEndBeforeItsSourceRunsAhead() {
+    // A join's task: A is one side, R the other, arriving through the repartition topic.
+    EventTimeGate joinGate =
+        new EventTimeGate(
+            RecordTimes.of(
+                List.of(
+                    Source.of(
+                        READINGS,
+                        Codec.of(byte[].class, Serdes.ByteArray()),
+                        Codec.of(byte[].class, Serdes.ByteArray()))),
+                Map.of(READINGS, Set.of(REPARTITION))),
+            new TestBoard(A),
+            Duration.ofSeconds(1),
+            10,
+            nanos::get);
+    kafka = new MockConsumer<>("earliest");
+    PacedConsumer join = new PacedConsumer(kafka, joinGate, 2);
+    join.subscribe(List.of(READINGS, REPARTITION));
+    kafka.updateBeginningOffsets(Map.of(A, 0L, R, 0L));
+    kafka.rebalance(List.of(A, R));
+    // R holds a committed record that this consumer has not fetched yet.
+    kafka.updateEndOffsets(Map.of(A, 1L, R, 1L));
+    add(A, 0, 5);
+
+    assertThat(join.poll(POLL).isEmpty()).isTrue();
+    assertThat(joinGate.heldRecords(join)).containsOnlyKeys(A);
+
+    add(R, 0, 4.5);
+    assertThat(offsets(join.poll(POLL), R)).containsExactly(0L);
+    // Fetched to its end now, and what it passed on is within the skew of A@5.
+    assertThat(offsets(join.poll(POLL), A)).containsExactly(0L);
+  }
+
   private void add(TopicPartition partition, long offset, double seconds) {
     kafka.addRecord(
         new ConsumerRecord<>(
