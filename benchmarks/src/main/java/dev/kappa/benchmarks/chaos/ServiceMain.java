@@ -29,6 +29,9 @@ public final class ServiceMain {
     // before one lags by more than the 5 s that grace - skew - disorder leave (README, guarantee
     // 6).
     properties.put("kappa.replay.catch-up-lag", "100");
+    // A killed instance's tasks move once the group misses its heartbeats for this long; Kafka's
+    // default, 45 s, would make most of every kill's recovery time.
+    properties.put("kappa.kafka.session.timeout.ms", "10000");
     try (InProcessService service = InProcessService.start(properties, ChaosJob.versions())) {
       System.out.println("SERVING " + service.url());
       while (System.in.read() != -1) {

@@ -281,14 +281,7 @@ class EventTimeGateTest {
   @Test
   void shouldHoldASourceRecordWithinTheSkewOfWhatItsCoInputMayStillBring() {
     // A's task also reads the repartition topic, as a join reads its other side.
-    TestBoard board = new TestBoard(A);
-    EventTimeGate gate =
-        new EventTimeGate(
-            RecordTimes.of(List.of(READINGS), Map.of("readings", Set.of(REPARTITION.topic()))),
-            board,
-            SKEW,
-            LAG_THRESHOLD,
-            nanos::get);
+    EventTimeGate gate = joinGate();
     gate.assign(THREAD_1, List.of(A, REPARTITION));
     fetch(gate, A, 0, 0, 1, 30);
 
@@ -323,14 +316,7 @@ class EventTimeGateTest {
 
   @Test
   void shouldForgetThatACoInputWasDrainedWhenItsConsumerIsSought() {
-    TestBoard board = new TestBoard(A);
-    EventTimeGate gate =
-        new EventTimeGate(
-            RecordTimes.of(List.of(READINGS), Map.of("readings", Set.of(REPARTITION.topic()))),
-            board,
-            SKEW,
-            LAG_THRESHOLD,
-            nanos::get);
+    EventTimeGate gate = joinGate();
     gate.assign(THREAD_1, List.of(A, REPARTITION));
     gate.coInputsDrained(THREAD_1, at(0), Set.of(REPARTITION));
     fetch(gate, A, 0, 1);
@@ -355,6 +341,16 @@ class EventTimeGateTest {
 
   private EventTimeGate gate(TestBoard board) {
     return new EventTimeGate(TIMES, board, SKEW, LAG_THRESHOLD, nanos::get);
+  }
+
+  /** A gate for A alone, whose task also reads {@link #REPARTITION}. */
+  private EventTimeGate joinGate() {
+    return new EventTimeGate(
+        RecordTimes.of(List.of(READINGS), Map.of("readings", Set.of(REPARTITION.topic()))),
+        new TestBoard(A),
+        SKEW,
+        LAG_THRESHOLD,
+        nanos::get);
   }
 
   /** Fetches readings of {@code partition} for thread 1, from {@code offset} on, at these times. */
