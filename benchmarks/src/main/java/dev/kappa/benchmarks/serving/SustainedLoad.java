@@ -37,13 +37,14 @@ import java.util.stream.Stream;
  * </pre>
  *
  * <p>Options: {@code --records} (500,000), {@code --keys} (100,000), {@code --seconds} (600),
- * {@code --threads} (12), {@code --bootstrap-servers} (none: start a broker process), {@code
- * --results} ({@code results}). The instances and the load share this process (as in {@link
- * SwapUnderLoad}), so that its memory, threads and files are theirs.
+ * {@code --threads} (12), {@code --warm-up} seconds of the same load before it is measured (60:
+ * until the query path is compiled, as in a service that has been running), {@code
+ * --bootstrap-servers} (none: start a broker process), {@code --results} ({@code results}). The
+ * instances and the load share this process (as in {@link SwapUnderLoad}), so that its memory,
+ * threads and files are theirs.
  */
 public final class SustainedLoad {
 
-  private static final Duration WARM_UP = Duration.ofSeconds(5);
   private static final Duration SAMPLE_EVERY = Duration.ofSeconds(5);
 
   private final String bootstrapServers;
@@ -52,6 +53,7 @@ public final class SustainedLoad {
   private final String job;
   private final Duration load;
   private final int threads;
+  private final Duration warmUp;
   private final PrintStream out;
   private final JsonHttp http = new JsonHttp(TwoInstances.ADMIN_TOKEN);
   private final VersionStates versions;
@@ -63,6 +65,7 @@ public final class SustainedLoad {
       String job,
       Duration load,
       int threads,
+      Duration warmUp,
       PrintStream out) {
     this.bootstrapServers = bootstrapServers;
     this.workload = workload;
@@ -70,6 +73,7 @@ public final class SustainedLoad {
     this.job = job;
     this.load = load;
     this.threads = threads;
+    this.warmUp = warmUp;
     this.out = out;
     this.versions = new VersionStates(http, job);
   }
@@ -82,7 +86,8 @@ public final class SustainedLoad {
       QueryTarget target =
           QueryTarget.customerWindows(workload, job, instances.urls(), SwapUnderLoad.KEYS_QUERIED);
       QueryLoad queries = QueryLoad.of(target, threads);
-      queries.start(WARM_UP).await();
+      out.printf("Warming up for %d s%n", warmUp.toSeconds());
+      queries.start(warmUp).await();
       out.printf("Querying %s from %d threads for %d s%n", target, threads, load.toSeconds());
 
       List<Sample> samples = new ArrayList<>();
@@ -318,6 +323,7 @@ public final class SustainedLoad {
                 "--keys",
                 "--seconds",
                 "--threads",
+                "--warm-up",
                 "--bootstrap-servers",
                 "--results"));
     Workload workload =
@@ -336,6 +342,7 @@ public final class SustainedLoad {
                     "sustained-" + runId,
                     Duration.ofSeconds(Long.parseLong(options.getOrDefault("--seconds", "600"))),
                     Integer.parseInt(options.getOrDefault("--threads", "12")),
+                    Duration.ofSeconds(Long.parseLong(options.getOrDefault("--warm-up", "60"))),
                     System.out)
                 .run());
   }
