@@ -383,6 +383,11 @@ public final class JobStreamsBuilder {
   /**
    * Like {@link #join}, and also emits each record of {@code left} that found no match, with a
    * {@code null} right value, once its window has closed (window + grace).
+   *
+   * <p>A left record that arrives more than the time difference after it ({@code windows}' after)
+   * behind its task's stream time, with no match so far, is emitted alone at once, even if a match
+   * arrives later within the grace: Kafka Streams does not hold it. So the job's lateness bound
+   * ({@link JobTopology#smallestGrace()}) counts that time difference as well as the grace.
    */
   public <K, L, R, J> KStream<K, J> leftJoin(
       String name,
@@ -392,12 +397,15 @@ public final class JobStreamsBuilder {
       ValueJoiner<? super L, ? super @Nullable R, ? extends J> joiner,
       StreamJoined<K, L, R> joined) {
     parts.grace(Duration.ofMillis(windows.gracePeriodMs()));
+    parts.grace(Duration.ofMillis(windows.afterMs));
     return left.leftJoin(right, joiner, windows, named(name, joined));
   }
 
   /**
    * Like {@link #join}, and also emits each record of either side that found no match, with a
-   * {@code null} for the other side, once its window has closed (window + grace).
+   * {@code null} for the other side, once its window has closed (window + grace). As in {@link
+   * #leftJoin}, a record that arrives more than the time difference on its side behind the stream
+   * time, with no match so far, is emitted alone at once.
    */
   public <K, L, R, J> KStream<K, J> outerJoin(
       String name,
@@ -407,6 +415,7 @@ public final class JobStreamsBuilder {
       ValueJoiner<? super @Nullable L, ? super @Nullable R, ? extends J> joiner,
       StreamJoined<K, L, R> joined) {
     parts.grace(Duration.ofMillis(windows.gracePeriodMs()));
+    parts.grace(Duration.ofMillis(Math.min(windows.afterMs, windows.beforeMs)));
     return left.outerJoin(right, joiner, windows, named(name, joined));
   }
 

@@ -103,7 +103,9 @@ public final class JobTopology {
    * The smallest grace period of the windowed aggregations and joins that {@link JobStreamsBuilder}
    * built; empty if it built none (windows built on the plain {@code StreamsBuilder} are not seen).
    * A record that reaches one of them later than this behind the largest event time it has seen is
-   * dropped as late.
+   * dropped as late. For a left or outer join it is also at most the join's time difference on the
+   * side that may be reported alone: Kafka Streams reports such a record alone at once when it
+   * arrives later than that behind the stream time with no match so far.
    */
   public Optional<Duration> smallestGrace() {
     return smallestGrace;

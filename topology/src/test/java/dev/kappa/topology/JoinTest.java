@@ -106,6 +106,26 @@ class JoinTest {
   }
 
   @Test
+  void shouldEmitALeftRecordAloneAtOnceWhenItArrivesMoreThanTheTimeDifferenceBehind() {
+    start(Kind.LEFT);
+
+    // stream time 20.001 s: o1 at 10 s arrives 10.001 s behind it, within the grace, unmatched
+    payments.pipeInput("other", "p0", START.plusMillis(20_001));
+    orders.pipeInput("k", "o1", START.plusSeconds(10));
+    payments.pipeInput("k", "p1", START.plusSeconds(11));
+
+    // Kafka Streams does not hold o1 for the grace: it is reported alone, then with its match.
+    assertThat(pairs.readValuesToList()).containsExactly("o1+null", "o1+p1");
+  }
+
+  @Test
+  void shouldBoundTheJobsLatenessByTheTimeDifferenceOfALeftOrOuterJoin() {
+    assertThat(job(Kind.INNER).topology().smallestGrace()).contains(Duration.ofSeconds(30));
+    assertThat(job(Kind.LEFT).topology().smallestGrace()).contains(Duration.ofSeconds(10));
+    assertThat(job(Kind.OUTER).topology().smallestGrace()).contains(Duration.ofSeconds(10));
+  }
+
+  @Test
   void shouldEmitUnmatchedRecordsOfBothSidesInAnOuterJoin() {
     start(Kind.OUTER);
 

@@ -227,7 +227,9 @@ final class ChaosCheck {
     for (NodeAlarm alarm : alarms) {
       boolean any = false;
       for (UsageEvent reading : byNode.getOrDefault(alarm.nodeId(), List.of())) {
-        if (Duration.between(alarm.timestamp(), reading.timestamp()).abs().compareTo(NEAR) <= 0) {
+        // Kafka Streams joins by record timestamps, in milliseconds.
+        long apart = reading.timestamp().toEpochMilli() - alarm.timestamp().toEpochMilli();
+        if (Math.abs(apart) <= NEAR.toMillis()) {
           expected.merge(pair(alarm, reading), 1L, Long::sum);
           any = true;
         }

@@ -91,8 +91,9 @@ public final class UsageGenerator {
    * @param maxDisorder how far back an out-of-order reading may be
    * @param malformedShare the share of records that are malformed (not JSON, negative bytes, a
    *     missing node or agent)
-   * @param alarmShare the chance, per reading, of an alarm of the reading's node a few seconds
-   *     around it
+   * @param alarmShare the chance, per reading, of an alarm of the reading's node, up to 5 s before
+   *     the clock: alarms are out of order by 5 s at most, the skew that alignment allows the job's
+   *     alarm join (README, guarantee 1)
    */
   public record Mix(
       double outOfOrderShare, Duration maxDisorder, double malformedShare, double alarmShare) {
@@ -174,7 +175,7 @@ public final class UsageGenerator {
             reading,
             null));
     if (random.nextDouble() < mix.alarmShare()) {
-      Instant alarmTime = eventTime.plusMillis(random.nextLong(-5_000, 5_001));
+      Instant alarmTime = clock.minusMillis(random.nextLong(0, 5_001));
       NodeAlarm alarm =
           new NodeAlarm(nodeId, ALARM_KINDS[random.nextInt(ALARM_KINDS.length)], alarmTime);
       records.add(
