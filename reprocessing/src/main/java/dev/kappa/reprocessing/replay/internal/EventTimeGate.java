@@ -86,17 +86,14 @@ public final class EventTimeGate {
   private final Map<TopicPartition, SourcePartition> partitions = new HashMap<>();
 
   /** The co-input partitions assigned to a consumer of this instance. */
-  private final Map<TopicPartition, CoInputPartition> coInputs = new HashMap<>();
+  private final CoInputs coInputs;
 
   private boolean aligning = true;
   private long modeCheckedAt;
   private long caughtUpSince = NOT_CAUGHT_UP;
   private Watermark.Low watermark = new Watermark.Low(Watermark.UNKNOWN, null, Watermark.UNKNOWN);
   private long alignments;
-  private int heldNow;
-  private long heldTotal;
-  private long heldNanos;
-  private long holdingSince;
+  private final HoldTally tally;
   private long maxDisorderMs;
 
   /**
@@ -122,6 +119,8 @@ public final class EventTimeGate {
       long lagThreshold,
       LongSupplier nanoTime) {
     this.times = Objects.requireNonNull(times, "times");
+    this.coInputs = new CoInputs(times);
+    this.tally = new HoldTally(nanoTime);
     this.board = Objects.requireNonNull(board, "board");
     Objects.requireNonNull(maxSkew, "maxSkew");
     if (maxSkew.isNegative()) {
@@ -166,7 +165,7 @@ public final class EventTimeGate {
 
   /** The records held back now. */
   public synchronized int heldNow() {
-    return heldNow;
+    return tally.now();
   }
 
   /**
@@ -174,16 +173,12 @@ public final class EventTimeGate {
    * counts once.
    */
   public synchronized long heldTotal() {
-    return heldTotal;
+    return tally.total();
   }
 
   /** For how long, so far, at least one record was held back. */
   public synchronized Duration heldTime() {
-    long total = heldNanos;
-    if (heldNow > 0) {
-      total += nanoTime.getAsLong() - holdingSince;
-    }
-    return Duration.ofNanos(total);
+    return tally.time();
   }
 
   /**
@@ -203,7 +198,7 @@ public final class EventTimeGate {
         + ", watermark="
         + watermark.value()
         + ", held="
-        + heldNow
+        + tally.now()
         + ", partitions here "
         + partitions.keySet()
         + "]";
@@ -221,8 +216,8 @@ public final class EventTimeGate {
         if (previous != null) {
           drop(previous);
         }
-      } else if (times.isCoInput(partition.topic())) {
-        coInputs.put(partition, new CoInputPartition(partition, owner));
+      } else {
+        coInputs.assign(owner, partition);
       }
     }
   }
@@ -235,20 +230,14 @@ public final class EventTimeGate {
         drop(state);
         partitions.remove(partition);
       }
-      CoInputPartition coInput = coInputs.get(partition);
-      if (coInput != null && coInput.owner == owner) {
-        coInputs.remove(partition);
-      }
+      coInputs.revoke(owner, partition);
     }
   }
 
   /** Forgets every partition of {@code owner}, as when its consumer closes. */
   synchronized void revokeAll(Object owner) {
-    List<TopicPartition> all = new ArrayList<>();
+    List<TopicPartition> all = coInputs.of(owner);
     owned(owner).forEach(state -> all.add(state.partition));
-    coInputs.values().stream()
-        .filter(coInput -> coInput.owner == owner)
-        .forEach(coInput -> all.add(coInput.partition));
     revoke(owner, all);
   }
 
@@ -262,10 +251,7 @@ public final class EventTimeGate {
       drop(state);
       state.restart();
     }
-    CoInputPartition coInput = coInputs.get(partition);
-    if (coInput != null) {
-      coInput.restart();
-    }
+    coInputs.restart(partition);
   }
 
   /**
@@ -298,15 +284,7 @@ public final class EventTimeGate {
       TopicPartition partition,
       List<ConsumerRecord<byte[], byte[]>> records,
       @Nullable OffsetAndMetadata next) {
-    if (times.isCoInput(partition.topic())) {
-      CoInputPartition coInput =
-          coInputs.computeIfAbsent(partition, p -> new CoInputPartition(p, owner));
-      for (ConsumerRecord<byte[], byte[]> record : records) {
-        coInput.passed(record, times.of(record));
-      }
-      return false;
-    }
-    if (!times.isSource(partition.topic())) {
+    if (coInputs.passed(owner, partition, records) || !times.isSource(partition.topic())) {
       return false;
     }
     SourcePartition state = partitions.get(partition);
@@ -333,7 +311,7 @@ public final class EventTimeGate {
       state.held.addLast(new SourcePartition.Held(record, time));
     }
     state.fetchedSinceRelease += records.size();
-    addHeld(records.size());
+    tally.add(records.size());
     if (next != null) {
       state.consumerNext = next;
       state.nextUnreported = true;
@@ -351,9 +329,8 @@ public final class EventTimeGate {
     List<SourcePartition> moved = new ArrayList<>();
     committed.forEach(
         (partition, offset) -> {
-          CoInputPartition coInput = coInputs.get(partition);
-          if (coInput != null && offset != null) {
-            coInput.committed(offset.offset());
+          if (offset != null) {
+            coInputs.committed(partition, offset.offset());
           }
           SourcePartition state = partitions.get(partition);
           if (state == null || offset == null) {
@@ -441,23 +418,8 @@ public final class EventTimeGate {
    */
   private boolean releases(SourcePartition state, Watermark.Low low) {
     long limit = Watermark.limit(low.excluding(state.partition), maxSkewMs);
-    for (CoInputPartition coInput : coInputsOf(state)) {
-      limit = Math.min(limit, Watermark.limit(coInput.bound(), maxSkewMs));
-    }
+    limit = coInputs.limit(state, limit, maxSkewMs);
     return Watermark.releases(state.held.peekFirst().time(), limit);
-  }
-
-  /** The co-input partitions of the task of {@code state}, where the same consumer has them. */
-  private List<CoInputPartition> coInputsOf(SourcePartition state) {
-    List<CoInputPartition> found = new ArrayList<>();
-    for (String topic : times.coInputsOf(state.partition.topic())) {
-      CoInputPartition coInput =
-          coInputs.get(new TopicPartition(topic, state.partition.partition()));
-      if (coInput != null && coInput.owner == state.owner) {
-        found.add(coInput);
-      }
-    }
-    return found;
   }
 
   /**
@@ -465,37 +427,19 @@ public final class EventTimeGate {
    * release, and could stop doing so if found fetched to their end now; with the low watermark
    * before looking, to pass to {@link #coInputsDrained}.
    */
-  synchronized Optional<CoInputCheck> coInputsToCheck(Object owner, Set<TopicPartition> paused) {
+  synchronized Optional<CoInputs.Check> coInputsToCheck(Object owner, Set<TopicPartition> paused) {
     if (!aligning || coInputs.isEmpty()) {
       return Optional.empty();
     }
-    Watermark.Low low = null;
-    Set<TopicPartition> toCheck = new HashSet<>();
+    List<SourcePartition> waiting = new ArrayList<>();
     for (SourcePartition state : owned(owner)) {
-      if (paused.contains(state.partition) || state.held.isEmpty()) {
-        continue;
-      }
-      if (low == null) {
-        low = computeWatermark();
-      }
-      long head = state.held.peekFirst().time();
-      if (!Watermark.releases(head, Watermark.limit(low.excluding(state.partition), maxSkewMs))) {
-        continue;
-      }
-      for (CoInputPartition coInput : coInputsOf(state)) {
-        boolean heldByDrain =
-            !Watermark.releases(head, Watermark.limit(coInput.drainedAt, maxSkewMs));
-        boolean heldByPassed =
-            !Watermark.releases(head, Watermark.limit(coInput.frontier(), maxSkewMs));
-        if (heldByDrain && !heldByPassed && coInput.drainedAt < low.value()) {
-          toCheck.add(coInput.partition);
-        }
+      if (!paused.contains(state.partition) && !state.held.isEmpty()) {
+        waiting.add(state);
       }
     }
-    if (toCheck.isEmpty() || low.value() == Watermark.UNKNOWN) {
-      return Optional.empty();
-    }
-    return Optional.of(new CoInputCheck(low.value(), toCheck));
+    return waiting.isEmpty()
+        ? Optional.empty()
+        : coInputs.toCheck(waiting, computeWatermark(), maxSkewMs);
   }
 
   /**
@@ -504,12 +448,7 @@ public final class EventTimeGate {
    * came from source records before it, and is passed on.
    */
   synchronized void coInputsDrained(Object owner, long watermark, Set<TopicPartition> drained) {
-    for (TopicPartition partition : drained) {
-      CoInputPartition coInput = coInputs.get(partition);
-      if (coInput != null && coInput.owner == owner) {
-        coInput.drainedAt = Math.max(coInput.drainedAt, watermark);
-      }
-    }
+    coInputs.drained(owner, watermark, drained);
   }
 
   /**
@@ -543,7 +482,7 @@ public final class EventTimeGate {
       SourcePartition.Held head = state.held.removeFirst();
       state.inFlight.addLast(head);
       released.computeIfAbsent(state.partition, partition -> new ArrayList<>()).add(head.record);
-      addHeld(-1);
+      tally.add(-1);
       count++;
       if (!state.held.isEmpty()) {
         byHead.add(state);
@@ -562,7 +501,7 @@ public final class EventTimeGate {
       Set<TopicPartition> paused,
       @Nullable List<ConsumerRecord<byte[], byte[]>> released,
       Map<TopicPartition, OffsetAndMetadata> nextOffsets) {
-    heldTotal += Math.min(state.fetchedSinceRelease, state.held.size());
+    tally.count(Math.min(state.fetchedSinceRelease, state.held.size()));
     state.fetchedSinceRelease = 0;
     if (!paused.contains(state.partition) && (released != null || state.nextUnreported)) {
       // The consumer's own next offset runs past held records, so it only counts once nothing is
@@ -599,7 +538,7 @@ public final class EventTimeGate {
     if (caughtUpSince == NOT_CAUGHT_UP) {
       caughtUpSince = now;
     }
-    if (aligning && heldNow == 0 && now - caughtUpSince >= SETTLE_NANOS) {
+    if (aligning && tally.now() == 0 && now - caughtUpSince >= SETTLE_NANOS) {
       aligning = false;
       log.info(
           "Every source partition of {} has caught up: alignment is off", board.sources().size());
@@ -615,57 +554,12 @@ public final class EventTimeGate {
 
   /** Why the version is behind, if it is: a partition that lags or whose position is unknown. */
   private Optional<String> behind() {
-    Map<TopicPartition, SharedPositions.Offsets> offsets = board.offsets();
-    for (TopicPartition partition : board.sources()) {
-      SourcePartition state = partitions.get(partition);
-      if (state != null) {
-        if (state.lag < 0) {
-          return Optional.of(partition + " has not been fetched yet");
-        }
-        if (state.behindBy() > lagThreshold) {
-          return Optional.of(partition + " lags by " + state.behindBy() + " records");
-        }
-        continue;
-      }
-      SharedPositions.Offsets known = offsets.get(partition);
-      if (known == null) {
-        return Optional.of("the offsets of " + partition + " are not known yet");
-      }
-      long committed =
-          Math.max(
-              known.committed(),
-              board.published(partition).map(SharedPositions.Published::committed).orElse(-1L));
-      if (known.end() - committed > lagThreshold) {
-        return Optional.of(partition + " lags by " + (known.end() - committed) + " records");
-      }
-    }
-    return Optional.empty();
+    return VersionPositions.behind(partitions, board, lagThreshold);
   }
 
   /** The low watermark of the version now, from this instance's partitions and the board. */
   private Watermark.Low computeWatermark() {
-    Map<TopicPartition, Watermark.Position> positions = new HashMap<>();
-    Map<TopicPartition, SharedPositions.Offsets> offsets = board.offsets();
-    for (TopicPartition partition : board.sources()) {
-      SourcePartition state = partitions.get(partition);
-      if (state != null) {
-        positions.put(partition, state.position(times, board));
-        continue;
-      }
-      SharedPositions.Offsets known = offsets.get(partition);
-      Optional<SharedPositions.Published> published = board.published(partition);
-      long committed =
-          Math.max(
-              known == null ? -1 : known.committed(),
-              published.map(SharedPositions.Published::committed).orElse(-1L));
-      long frontier = published.map(SharedPositions.Published::frontier).orElse(Watermark.UNKNOWN);
-      positions.put(
-          partition,
-          known == null
-              ? new Watermark.Position(false, frontier)
-              : Watermark.Position.of(committed, known.end(), frontier));
-    }
-    watermark = Watermark.of(positions);
+    watermark = VersionPositions.low(partitions, board, times);
     return watermark;
   }
 
@@ -680,27 +574,11 @@ public final class EventTimeGate {
   }
 
   private void drop(SourcePartition state) {
-    addHeld(-state.held.size());
+    tally.add(-state.held.size());
     state.held.clear();
     state.fetchedSinceRelease = 0;
     state.nextUnreported = false;
   }
-
-  private void addHeld(int delta) {
-    int before = heldNow;
-    heldNow += delta;
-    if (before == 0 && heldNow > 0) {
-      holdingSince = nanoTime.getAsLong();
-    } else if (before > 0 && heldNow == 0) {
-      heldNanos += nanoTime.getAsLong() - holdingSince;
-    }
-  }
-
-  /**
-   * Co-input partitions whose consumer is to ask the cluster for their end offsets, and the low
-   * watermark before it asks.
-   */
-  record CoInputCheck(long watermark, Set<TopicPartition> partitions) {}
 
   /**
    * What {@link #release} passes on: records by partition, in offset order, and the offsets that

@@ -21,19 +21,14 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.clients.consumer.OffsetCommitCallback;
 import org.apache.kafka.clients.consumer.SubscriptionPattern;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
-import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.TimeoutException;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.metrics.KafkaMetric;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The main consumer of one stream thread of a version: it polls the real consumer and passes on the
@@ -72,27 +67,10 @@ import org.slf4j.LoggerFactory;
 public final class PacedConsumer implements Consumer<byte[], byte[]> {
 
   /**
-   * What a subscription without a listener of its own gets, so that the gate learns its partitions.
-   */
-  private static final ConsumerRebalanceListener NO_LISTENER =
-      new ConsumerRebalanceListener() {
-        @Override
-        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {}
-
-        @Override
-        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {}
-      };
-
-  /**
    * The longest one poll of the delegate waits while this consumer's held records wait for the
    * gate.
    */
   private static final Duration BLOCKED_POLL = Duration.ofMillis(10);
-
-  /** The longest a check of the co-inputs' end offsets may take before it is given up for now. */
-  private static final Duration CHECK_TIMEOUT = Duration.ofSeconds(2);
-
-  private static final Logger log = LoggerFactory.getLogger(PacedConsumer.class);
 
   private final Consumer<byte[], byte[]> delegate;
   private final EventTimeGate gate;
@@ -140,7 +118,7 @@ public final class PacedConsumer implements Consumer<byte[], byte[]> {
     // exception would lose them, as the delegate has moved past them.
     pauseFullPartitions();
     Set<TopicPartition> notReleasable = Set.copyOf(pausedByStreams);
-    checkCoInputs(notReleasable);
+    CoInputProbe.check(delegate, gate, this, notReleasable);
     Duration wait = timeout;
     if (gate.canRelease(this, notReleasable)) {
       wait = Duration.ZERO;
@@ -172,35 +150,6 @@ public final class PacedConsumer implements Consumer<byte[], byte[]> {
     records.putAll(released.records());
     nextOffsets.putAll(released.nextOffsets());
     return new ConsumerRecords<>(records, nextOffsets);
-  }
-
-  /**
-   * Asks the cluster for the end offsets of the co-input partitions that hold back a source record
-   * here (see {@link EventTimeGate#coInputsToCheck}), and tells the gate which of them this
-   * consumer has fetched to their end. If the cluster does not answer in time, they stay as they
-   * were.
-   */
-  private void checkCoInputs(Set<TopicPartition> paused) {
-    Optional<EventTimeGate.CoInputCheck> check = gate.coInputsToCheck(this, paused);
-    if (check.isEmpty()) {
-      return;
-    }
-    Set<TopicPartition> drained = new HashSet<>();
-    try {
-      Map<TopicPartition, Long> ends = delegate.endOffsets(check.get().partitions(), CHECK_TIMEOUT);
-      for (Map.Entry<TopicPartition, Long> end : ends.entrySet()) {
-        if (end.getValue() != null
-            && delegate.position(end.getKey(), CHECK_TIMEOUT) >= end.getValue()) {
-          drained.add(end.getKey());
-        }
-      }
-    } catch (WakeupException | InterruptException e) {
-      throw e;
-    } catch (KafkaException e) {
-      log.debug("Cannot check co-inputs {}: {}", check.get().partitions(), e.toString());
-      return;
-    }
-    gate.coInputsDrained(this, check.get().watermark(), drained);
   }
 
   /** How far each source partition of this consumer is from its end, where the consumer knows. */
@@ -320,7 +269,7 @@ public final class PacedConsumer implements Consumer<byte[], byte[]> {
 
   @Override
   public void subscribe(Collection<String> topics) {
-    delegate.subscribe(topics, paced(NO_LISTENER));
+    delegate.subscribe(topics, paced(PacedRebalanceListener.NONE));
   }
 
   @Override
@@ -335,7 +284,7 @@ public final class PacedConsumer implements Consumer<byte[], byte[]> {
 
   @Override
   public void subscribe(Pattern pattern) {
-    delegate.subscribe(pattern, paced(NO_LISTENER));
+    delegate.subscribe(pattern, paced(PacedRebalanceListener.NONE));
   }
 
   @Override
@@ -345,7 +294,7 @@ public final class PacedConsumer implements Consumer<byte[], byte[]> {
 
   @Override
   public void subscribe(SubscriptionPattern pattern) {
-    delegate.subscribe(pattern, paced(NO_LISTENER));
+    delegate.subscribe(pattern, paced(PacedRebalanceListener.NONE));
   }
 
   @Override
@@ -369,38 +318,10 @@ public final class PacedConsumer implements Consumer<byte[], byte[]> {
     }
   }
 
-  /**
-   * Wraps Kafka Streams' rebalance listener: assigned partitions join the gate before it runs, and
-   * revoked or lost ones leave it (dropping their held records) after it has run, because it
-   * commits the revoked tasks from the positions of their first held records.
-   */
+  /** Wraps Kafka Streams' rebalance listener so that the gate follows the assignment. */
   private ConsumerRebalanceListener paced(ConsumerRebalanceListener listener) {
-    Objects.requireNonNull(listener, "callback");
-    return new ConsumerRebalanceListener() {
-      @Override
-      public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-        try {
-          listener.onPartitionsRevoked(partitions);
-        } finally {
-          forget(partitions);
-        }
-      }
-
-      @Override
-      public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-        gate.assign(PacedConsumer.this, partitions);
-        listener.onPartitionsAssigned(partitions);
-      }
-
-      @Override
-      public void onPartitionsLost(Collection<TopicPartition> partitions) {
-        try {
-          listener.onPartitionsLost(partitions);
-        } finally {
-          forget(partitions);
-        }
-      }
-    };
+    return new PacedRebalanceListener(
+        listener, partitions -> gate.assign(this, partitions), this::forget);
   }
 
   private void forget(Collection<TopicPartition> partitions) {

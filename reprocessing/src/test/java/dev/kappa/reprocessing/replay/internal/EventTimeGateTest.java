@@ -287,7 +287,7 @@ class EventTimeGateTest {
 
     // A alone would run free, but nothing says yet what the repartition topic still holds.
     assertThat(gate.release(THREAD_1, Set.of(), 100).records()).isEmpty();
-    EventTimeGate.CoInputCheck check = gate.coInputsToCheck(THREAD_1, Set.of()).orElseThrow();
+    CoInputs.Check check = gate.coInputsToCheck(THREAD_1, Set.of()).orElseThrow();
     assertThat(check.partitions()).containsExactly(REPARTITION);
     assertThat(check.watermark()).isEqualTo(at(0));
 
@@ -306,7 +306,7 @@ class EventTimeGateTest {
     gate.committed(Map.of(REPARTITION, new OffsetAndMetadata(2)));
     // Still bounded by the drain at 0 s, until the consumer finds it drained again.
     assertThat(gate.canRelease(THREAD_1, Set.of())).isFalse();
-    EventTimeGate.CoInputCheck again = gate.coInputsToCheck(THREAD_1, Set.of()).orElseThrow();
+    CoInputs.Check again = gate.coInputsToCheck(THREAD_1, Set.of()).orElseThrow();
     assertThat(again.watermark()).isEqualTo(at(30));
     gate.coInputsDrained(THREAD_1, again.watermark(), Set.of());
     assertThat(gate.canRelease(THREAD_1, Set.of())).isFalse();
