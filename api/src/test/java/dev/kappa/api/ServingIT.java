@@ -9,6 +9,7 @@ import dev.kappa.api.MeterReadings.Place;
 import dev.kappa.api.MeterReadings.Total;
 import dev.kappa.api.ServiceInstance.Reply;
 import dev.kappa.embedded.EmbeddedKafkaExtension;
+import java.io.UncheckedIOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -299,13 +300,27 @@ class ServingIT {
     for (int i = 0; i < requests; i++) {
       RequestFuzz.Request request = fuzz.next();
       ServiceInstance instance = i % 2 == 0 ? a : b;
-      Reply reply =
-          instance.send(
-              request.method(),
-              request.path(),
-              request.body(),
-              request.contentType(),
-              request.token());
+      Reply reply;
+      try {
+        reply =
+            instance.send(
+                request.method(),
+                request.path(),
+                request.body(),
+                request.contentType(),
+                request.token());
+      } catch (UncheckedIOException e) {
+        // Over the 1 MiB the service takes, the server answers 413 and closes the connection as
+        // soon as it has read that much: a client still sending the rest may see the connection
+        // closed before it reads the answer. Any other request must be answered.
+        if (request.body() != null
+            && request.body().getBytes(StandardCharsets.UTF_8).length > 1024 * 1024) {
+          byStatus.merge(0, 1, Integer::sum);
+          continue;
+        }
+        throw new AssertionError(
+            "request " + i + " of seed " + seed + ": " + request + " got no answer", e);
+      }
       String what = "request " + i + " of seed " + seed + ": " + request + " -> " + reply;
       byStatus.merge(reply.status(), 1, Integer::sum);
       assertThat(reply.status()).as(what).isBetween(200, 499);

@@ -2,6 +2,7 @@ package dev.kappa.api.problem;
 
 import dev.kappa.api.query.KeyNotFoundException;
 import io.micronaut.context.annotation.Replaces;
+import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpMethod;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
@@ -58,6 +59,11 @@ public final class ProblemResponseProcessor implements ErrorResponseProcessor<Ma
     if (context.getRootCause().orElse(null) instanceof KeyNotFoundException notFound) {
       problem.put("version", notFound.version().number());
       problem.put("servedBy", notFound.instance());
+    }
+    if (path.equals(UNDECODED) || status == HttpStatus.REQUEST_ENTITY_TOO_LARGE) {
+      // The server closes a connection whose request it could not decode or read to its end: say
+      // so, or a client reuses the connection and its next request gets no answer at all.
+      response.header(HttpHeaders.CONNECTION, "close");
     }
     return response.body(problem).contentType(MediaType.of(PROBLEM_JSON));
   }
