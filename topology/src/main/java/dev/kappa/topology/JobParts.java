@@ -24,7 +24,7 @@ final class JobParts {
   private final Set<String> writtenSinks = new HashSet<>();
   private final Map<String, ServedTable> servedTables = new LinkedHashMap<>();
   private final List<String> joins = new ArrayList<>();
-  private final List<Duration> graces = new ArrayList<>();
+  private final Map<String, Duration> graces = new LinkedHashMap<>();
 
   JobParts(KappaJob job, JobNaming naming) {
     this.job = job;
@@ -43,9 +43,12 @@ final class JobParts {
     writtenSinks.add(sink.name());
   }
 
-  /** Records the grace of a window or join. */
-  void grace(Duration grace) {
-    graces.add(grace);
+  /**
+   * Records the grace of the window or join {@code step} (a serving table or a join name); of two
+   * bounds of one step, the smaller counts.
+   */
+  void grace(String step, Duration grace) {
+    graces.merge(step, grace, (one, other) -> one.compareTo(other) <= 0 ? one : other);
   }
 
   /** Records a join named {@code name}, which must be the only one of that name. */
@@ -180,7 +183,7 @@ final class JobParts {
         topology,
         List.copyOf(servedTables.values()),
         joinInputs,
-        graces.stream().min(Duration::compareTo),
+        graces,
         windowedChangelogs);
   }
 }

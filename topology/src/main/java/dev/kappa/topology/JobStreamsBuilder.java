@@ -200,7 +200,7 @@ public final class JobStreamsBuilder {
       Initializer<A> initializer,
       Aggregator<? super K, ? super V, A> aggregator) {
     Duration retention = retention(table, PersistentStores.minimumRetention(windows));
-    parts.grace(Duration.ofMillis(windows.gracePeriodMs()));
+    parts.grace(table.name(), Duration.ofMillis(windows.gracePeriodMs()));
     return aggregateWindows(
         grouped.windowedBy(windows),
         Duration.ofMillis(windows.size()),
@@ -226,7 +226,7 @@ public final class JobStreamsBuilder {
       Initializer<A> initializer,
       Aggregator<? super K, ? super V, A> aggregator) {
     Duration retention = retention(table, PersistentStores.minimumRetention(windows));
-    parts.grace(Duration.ofMillis(windows.gracePeriodMs()));
+    parts.grace(table.name(), Duration.ofMillis(windows.gracePeriodMs()));
     return aggregateWindows(
         grouped.windowedBy(windows),
         Duration.ofMillis(windows.timeDifferenceMs()),
@@ -253,7 +253,7 @@ public final class JobStreamsBuilder {
       Aggregator<? super K, ? super V, A> aggregator,
       Merger<? super K, A> merger) {
     Duration retention = retention(table, PersistentStores.minimumRetention(windows));
-    parts.grace(Duration.ofMillis(windows.gracePeriodMs()));
+    parts.grace(table.name(), Duration.ofMillis(windows.gracePeriodMs()));
     parts.serve(table, ServingTable.Shape.SESSION, null, retention, null);
     Materialized<K, A, SessionStore<Bytes, byte[]>> store =
         PersistentStores.session(table.name(), table.keys(), table.values(), windows, retention);
@@ -376,8 +376,9 @@ public final class JobStreamsBuilder {
       JoinWindows windows,
       ValueJoiner<? super L, ? super R, ? extends J> joiner,
       StreamJoined<K, L, R> joined) {
-    parts.grace(Duration.ofMillis(windows.gracePeriodMs()));
-    return left.join(right, joiner, windows, named(name, joined));
+    StreamJoined<K, L, R> named = named(name, joined);
+    parts.grace(name, Duration.ofMillis(windows.gracePeriodMs()));
+    return left.join(right, joiner, windows, named);
   }
 
   /**
@@ -396,9 +397,10 @@ public final class JobStreamsBuilder {
       JoinWindows windows,
       ValueJoiner<? super L, ? super @Nullable R, ? extends J> joiner,
       StreamJoined<K, L, R> joined) {
-    parts.grace(Duration.ofMillis(windows.gracePeriodMs()));
-    parts.grace(Duration.ofMillis(windows.afterMs));
-    return left.leftJoin(right, joiner, windows, named(name, joined));
+    StreamJoined<K, L, R> named = named(name, joined);
+    parts.grace(name, Duration.ofMillis(windows.gracePeriodMs()));
+    parts.grace(name, Duration.ofMillis(windows.afterMs));
+    return left.leftJoin(right, joiner, windows, named);
   }
 
   /**
@@ -414,9 +416,10 @@ public final class JobStreamsBuilder {
       JoinWindows windows,
       ValueJoiner<? super @Nullable L, ? super @Nullable R, ? extends J> joiner,
       StreamJoined<K, L, R> joined) {
-    parts.grace(Duration.ofMillis(windows.gracePeriodMs()));
-    parts.grace(Duration.ofMillis(Math.min(windows.afterMs, windows.beforeMs)));
-    return left.outerJoin(right, joiner, windows, named(name, joined));
+    StreamJoined<K, L, R> named = named(name, joined);
+    parts.grace(name, Duration.ofMillis(windows.gracePeriodMs()));
+    parts.grace(name, Duration.ofMillis(Math.min(windows.afterMs, windows.beforeMs)));
+    return left.outerJoin(right, joiner, windows, named);
   }
 
   /** What time and sliding windows share: their table is windowed, named, and emitted alike. */

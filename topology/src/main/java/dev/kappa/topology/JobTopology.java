@@ -2,6 +2,7 @@ package dev.kappa.topology;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -10,6 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import org.apache.kafka.streams.Topology;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A job's topology, built and checked for one deployment ({@link JobNaming}), with what the runtime
@@ -30,7 +32,7 @@ public final class JobTopology {
   private final Topology topology;
   private final List<ServedTable> servedTables;
   private final List<JoinInputs> joins;
-  private final Optional<Duration> smallestGrace;
+  private final Map<String, Duration> graces;
   private final Map<String, Duration> windowedChangelogs;
 
   JobTopology(
@@ -39,14 +41,14 @@ public final class JobTopology {
       Topology topology,
       List<ServedTable> servedTables,
       List<JoinInputs> joins,
-      Optional<Duration> smallestGrace,
+      Map<String, Duration> graces,
       Map<String, Duration> windowedChangelogs) {
     this.job = job;
     this.naming = naming;
     this.topology = topology;
     this.servedTables = List.copyOf(servedTables);
     this.joins = List.copyOf(joins);
-    this.smallestGrace = smallestGrace;
+    this.graces = Collections.unmodifiableMap(new LinkedHashMap<>(graces));
     this.windowedChangelogs = Map.copyOf(windowedChangelogs);
   }
 
@@ -108,7 +110,31 @@ public final class JobTopology {
    * arrives later than that behind the stream time with no match so far.
    */
   public Optional<Duration> smallestGrace() {
-    return smallestGrace;
+    return smallestGraceStep().map(graces::get);
+  }
+
+  /**
+   * The lateness bound of each windowed aggregation and join that {@link JobStreamsBuilder} built,
+   * by step (the serving table it materializes, or the join's name), in the order they were built:
+   * its grace, and for a left or outer join at most its time difference, as in {@link
+   * #smallestGrace()}.
+   */
+  public Map<String, Duration> graces() {
+    return graces;
+  }
+
+  /**
+   * The step whose bound is {@link #smallestGrace()}, the first one built if several share it;
+   * empty if {@link JobStreamsBuilder} built no window or join.
+   */
+  public Optional<String> smallestGraceStep() {
+    @Nullable String smallest = null;
+    for (Map.Entry<String, Duration> step : graces.entrySet()) {
+      if (smallest == null || step.getValue().compareTo(graces.get(smallest)) < 0) {
+        smallest = step.getKey();
+      }
+    }
+    return Optional.ofNullable(smallest);
   }
 
   /**

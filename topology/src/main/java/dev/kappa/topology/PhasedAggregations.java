@@ -8,7 +8,7 @@ import dev.kappa.topology.internal.WindowPartial;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.streams.kstream.Aggregator;
 import org.apache.kafka.streams.kstream.Initializer;
@@ -38,10 +38,10 @@ final class PhasedAggregations {
   }
 
   private final KappaJob job;
-  private final Consumer<Duration> graces;
+  private final BiConsumer<String, Duration> graces;
   private final Serving serving;
 
-  PhasedAggregations(KappaJob job, Consumer<Duration> graces, Serving serving) {
+  PhasedAggregations(KappaJob job, BiConsumer<String, Duration> graces, Serving serving) {
     this.job = job;
     this.graces = graces;
     this.serving = serving;
@@ -61,7 +61,7 @@ final class PhasedAggregations {
     Duration grace = Duration.ofMillis(windows.gracePeriodMs());
     Duration retention =
         JobStreamsBuilder.retention(table, PersistentStores.minimumRetention(windows));
-    graces.accept(grace);
+    graces.accept(table.name(), grace);
     KStream<G, WindowPartial<A>> partials =
         stream.process(
             PartialAggregation.ofRecords(

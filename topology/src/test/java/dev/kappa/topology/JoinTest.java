@@ -1,6 +1,7 @@
 package dev.kappa.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 
 import dev.kappa.serde.Codec;
 import dev.kappa.topology.testing.JobTestDriver;
@@ -11,9 +12,12 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.kstream.EmitStrategy;
+import org.apache.kafka.streams.kstream.Grouped;
 import org.apache.kafka.streams.kstream.JoinWindows;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.StreamJoined;
+import org.apache.kafka.streams.kstream.TimeWindows;
 import org.apache.kafka.streams.kstream.ValueJoiner;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -34,6 +38,8 @@ class JoinTest {
       Source.of("payments", Codec.string(), Codec.string());
   private static final Sink<String, String> PAIRS =
       Sink.of("pairs", Codec.string(), Codec.string());
+  private static final ServingTable<String, Long> ORDER_COUNTS =
+      ServingTable.windowed("order-counts", Codec.string(), Codec.longs());
 
   private JobTestDriver driver;
   private TestInputTopic<String, String> orders;
@@ -123,6 +129,46 @@ class JoinTest {
     assertThat(job(Kind.INNER).topology().smallestGrace()).contains(Duration.ofSeconds(30));
     assertThat(job(Kind.LEFT).topology().smallestGrace()).contains(Duration.ofSeconds(10));
     assertThat(job(Kind.OUTER).topology().smallestGrace()).contains(Duration.ofSeconds(10));
+  }
+
+  @Test
+  void shouldNameTheStepWithTheSmallestGraceAmongWindowsAndJoins() {
+    // The join "pairs" bounds lateness by its 10 s time difference (left join); the count of
+    // orders per minute by its 3 s grace: the job's bound is the count's.
+    JobTopology topology =
+        KappaJob.named("checkout")
+            .source(ORDERS)
+            .source(PAYMENTS)
+            .sink(PAIRS)
+            .servingTable(ORDER_COUNTS)
+            .topology(
+                b -> {
+                  KStream<String, String> left = b.stream(ORDERS);
+                  b.to(
+                      b.leftJoin(
+                          "pairs",
+                          left,
+                          b.stream(PAYMENTS),
+                          TEN_SECONDS,
+                          (order, payment) -> order + "+" + payment,
+                          StreamJoined.with(Serdes.String(), Serdes.String(), Serdes.String())),
+                      PAIRS);
+                  b.aggregate(
+                      left.groupByKey(Grouped.as("orders-by-key")),
+                      TimeWindows.ofSizeAndGrace(Duration.ofMinutes(1), Duration.ofSeconds(3)),
+                      EmitStrategy.onWindowUpdate(),
+                      ORDER_COUNTS,
+                      () -> 0L,
+                      (key, order, count) -> count + 1);
+                })
+            .build()
+            .topology();
+
+    assertThat(topology.graces())
+        .containsExactly(
+            entry("pairs", Duration.ofSeconds(10)), entry("order-counts", Duration.ofSeconds(3)));
+    assertThat(topology.smallestGraceStep()).contains("order-counts");
+    assertThat(topology.smallestGrace()).contains(Duration.ofSeconds(3));
   }
 
   @Test
