@@ -6,6 +6,9 @@ import dev.kappa.topology.JobTopology;
 import dev.kappa.topology.deadletter.DeadLetterDeserializationHandler;
 import dev.kappa.topology.deadletter.DeadLetterMetrics;
 import dev.kappa.topology.deadletter.DeadLetterProcessingHandler;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -14,6 +17,8 @@ import java.util.Map;
 import java.util.Objects;
 import org.apache.kafka.streams.StreamsConfig;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * How a job runs: the cluster, where its state lives, its processing guarantee, its threads and
@@ -28,10 +33,16 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  *
  * <p>Defaults: exactly-once ({@code exactly_once_v2}), one stream thread, Kafka Streams' commit
- * interval, state under {@code <java.io.tmpdir>/kappa-state}, and the process-wide RocksDB memory
- * budget. Immutable.
+ * interval, the process-wide RocksDB memory budget, and state under a new directory of this process
+ * ({@code <java.io.tmpdir>/kappa-state-<random>}, created when the first configuration without a
+ * state directory is built, shared by every such configuration of the process, and logged): no
+ * other process or run shares it, and none finds it again, so every version restores its stores
+ * from their changelogs after a restart. Set {@link Builder#stateDirectory(Path)} for state that
+ * survives a restart, and give each instance of a job in one process its own. Immutable.
  */
 public final class JobConfig {
+
+  private static final Logger log = LoggerFactory.getLogger(JobConfig.class);
 
   private final String bootstrapServers;
   private final Path stateDirectory;
@@ -43,7 +54,8 @@ public final class JobConfig {
 
   private JobConfig(Builder builder) {
     this.bootstrapServers = builder.bootstrapServers;
-    this.stateDirectory = builder.stateDirectory;
+    this.stateDirectory =
+        builder.stateDirectory != null ? builder.stateDirectory : ProcessStateDirectory.PATH;
     this.guarantee = builder.guarantee;
     this.threads = builder.threads;
     this.commitInterval = builder.commitInterval;
@@ -61,7 +73,10 @@ public final class JobConfig {
     return bootstrapServers;
   }
 
-  /** The directory under which each application id keeps its state. */
+  /**
+   * The directory under which each application id keeps its state: the one set, or the new
+   * directory of this process.
+   */
   public Path stateDirectory() {
     return stateDirectory;
   }
@@ -156,7 +171,7 @@ public final class JobConfig {
   /** Builds a {@link JobConfig}; every setting but the cluster has a default. */
   public static final class Builder {
     private final String bootstrapServers;
-    private Path stateDirectory = Path.of(System.getProperty("java.io.tmpdir"), "kappa-state");
+    private @Nullable Path stateDirectory;
     private ProcessingGuarantee guarantee = ProcessingGuarantee.EXACTLY_ONCE_V2;
     private int threads = 1;
     private @Nullable Duration commitInterval;
@@ -172,7 +187,10 @@ public final class JobConfig {
       this.bootstrapServers = bootstrapServers;
     }
 
-    /** The directory under which each application id keeps its state. */
+    /**
+     * The directory under which each application id keeps its state; a new directory of this
+     * process unless set.
+     */
     public Builder stateDirectory(Path stateDirectory) {
       this.stateDirectory = Objects.requireNonNull(stateDirectory, "stateDirectory");
       return this;
@@ -216,9 +234,44 @@ public final class JobConfig {
       return this;
     }
 
-    /** The configuration. */
+    /**
+     * The configuration.
+     *
+     * @throws java.io.UncheckedIOException if no state directory is set and the process's own
+     *     cannot be created under {@code java.io.tmpdir}
+     */
     public JobConfig build() {
       return new JobConfig(this);
+    }
+  }
+
+  /**
+   * The state directory of the configurations of this process that set none, created once, when the
+   * first of them is built (the holder class is initialized then), so that processes and runs on
+   * one machine never share state, nor lock each other out of it.
+   */
+  private static final class ProcessStateDirectory {
+    static final Path PATH = create();
+
+    private static Path create() {
+      try {
+        Path directory = Files.createTempDirectory("kappa-state-");
+        log.info(
+            "Kafka Streams state of this process goes under {}, a new directory that no other"
+                + " process or run uses: versions restore their stores from their changelogs"
+                + " after a restart. Set JobConfig.Builder#stateDirectory(..) for state that"
+                + " survives restarts.",
+            directory);
+        return directory;
+      } catch (IOException e) {
+        throw new UncheckedIOException(
+            "Cannot create a state directory under java.io.tmpdir ("
+                + System.getProperty("java.io.tmpdir")
+                + "): "
+                + e.getMessage()
+                + ". Set JobConfig.Builder#stateDirectory(..) to a writable directory.",
+            e);
+      }
     }
   }
 }
