@@ -27,6 +27,8 @@ import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.TimestampedKeyValueStore;
 import org.apache.kafka.streams.state.ValueAndTimestamp;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The first phase of a window aggregation: each task adds its own records into one partial
@@ -48,6 +50,8 @@ import org.jspecify.annotations.Nullable;
  */
 public final class PartialAggregation<KIn, VIn, G, A>
     implements ProcessorSupplier<KIn, VIn, G, WindowPartial<A>> {
+
+  private static final Logger log = LoggerFactory.getLogger(PartialAggregation.class);
 
   /**
    * How often a task sends its partials, whatever the commit interval: the longer, the more records
@@ -167,6 +171,19 @@ public final class PartialAggregation<KIn, VIn, G, A>
       long start = windowStart.applyAsLong(record);
       if (grace != null && grid.endOf(start) + grace.toMillis() <= observed) {
         dropped.record();
+        // As Kafka Streams' window aggregations log theirs.
+        log.warn(
+            "Skipping record for expired window. store=[{}] task=[{}] topic=[{}] partition=[{}]"
+                + " offset=[{}] timestamp=[{}] window=[{},{}) observed=[{}]",
+            store.name(),
+            context.taskId(),
+            context.recordMetadata().map(m -> m.topic()).orElse(null),
+            context.recordMetadata().map(m -> m.partition()).orElse(null),
+            context.recordMetadata().map(m -> m.offset()).orElse(null),
+            record.timestamp(),
+            start,
+            grid.endOf(start),
+            observed);
         return;
       }
       G group = groupBy.apply(record.key(), record.value());

@@ -73,7 +73,8 @@ public final class RunningJob implements AutoCloseable {
   private final CountDownLatch settled = new CountDownLatch(1);
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
   private final Restorations restoring = new Restorations();
-  private final Map<TaskId, Long> droppedSeen = new HashMap<>();
+  // by the whole metric name: a task's sensors are per stream thread
+  private final Map<MetricName, Long> droppedSeen = new HashMap<>();
   private final Map<Integer, Long> droppedBySubtopology = new TreeMap<>();
 
   private RunningJob(
@@ -209,7 +210,7 @@ public final class RunningJob implements AutoCloseable {
       if (name.name().equals("dropped-records-total") && task != null) {
         TaskId id = TaskId.parse(task);
         long count = (long) ((Number) metric.metricValue()).doubleValue();
-        Long seen = droppedSeen.put(id, count);
+        Long seen = droppedSeen.put(name, count);
         // A task that came back starts its metric at zero again.
         long added = seen == null || count < seen ? count : count - seen;
         droppedBySubtopology.merge(id.subtopology(), added, Long::sum);

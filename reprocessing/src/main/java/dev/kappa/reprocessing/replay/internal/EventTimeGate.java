@@ -19,8 +19,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Decides when the records of the source partitions of one Kafka Streams instance of a version are
@@ -65,16 +63,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class EventTimeGate {
 
-  private static final Logger log = LoggerFactory.getLogger(EventTimeGate.class);
-
-  /** How often the mode is checked against the whole version. */
-  private static final long MODE_CHECK_NANOS = Duration.ofMillis(50).toNanos();
-
-  /** How long every partition must have caught up before alignment is turned off. */
-  private static final long SETTLE_NANOS = Duration.ofSeconds(1).toNanos();
-
-  private static final long NOT_CAUGHT_UP = Long.MIN_VALUE;
-
   private final RecordTimes times;
   private final PositionBoard board;
   private final Duration maxSkew;
@@ -88,12 +76,9 @@ public final class EventTimeGate {
   /** The co-input partitions assigned to a consumer of this instance. */
   private final CoInputs coInputs;
 
-  private boolean aligning = true;
-  private long modeCheckedAt;
-  private long caughtUpSince = NOT_CAUGHT_UP;
   private Watermark.Low watermark = new Watermark.Low(Watermark.UNKNOWN, null, Watermark.UNKNOWN);
-  private long alignments;
   private final HoldTally tally;
+  private final AlignmentSwitch alignment;
   private long maxDisorderMs;
 
   /**
@@ -121,6 +106,7 @@ public final class EventTimeGate {
     this.times = Objects.requireNonNull(times, "times");
     this.coInputs = new CoInputs(times);
     this.tally = new HoldTally(nanoTime);
+    this.alignment = new AlignmentSwitch(nanoTime);
     this.board = Objects.requireNonNull(board, "board");
     Objects.requireNonNull(maxSkew, "maxSkew");
     if (maxSkew.isNegative()) {
@@ -134,7 +120,6 @@ public final class EventTimeGate {
     this.maxSkewMs = maxSkew.toMillis();
     this.lagThreshold = lagThreshold;
     this.nanoTime = nanoTime;
-    this.modeCheckedAt = nanoTime.getAsLong() - MODE_CHECK_NANOS;
   }
 
   /** The bound on the event-time skew across the source partitions of the version. */
@@ -144,7 +129,7 @@ public final class EventTimeGate {
 
   /** Whether the gate aligns now: it reads event times and may hold records. */
   public synchronized boolean aligning() {
-    return aligning;
+    return alignment.on();
   }
 
   /**
@@ -160,7 +145,7 @@ public final class EventTimeGate {
 
   /** How many times alignment was turned on after it had been off. */
   public synchronized long realignments() {
-    return alignments;
+    return alignment.turnedOnAgain();
   }
 
   /** The records held back now. */
@@ -194,7 +179,7 @@ public final class EventTimeGate {
   public synchronized String toString() {
     return "EventTimeGate[maxSkew="
         + maxSkew
-        + (aligning ? ", aligning" : ", not aligning")
+        + (alignment.on() ? ", aligning" : ", not aligning")
         + ", watermark="
         + watermark.value()
         + ", held="
@@ -263,8 +248,8 @@ public final class EventTimeGate {
           SourcePartition state = partitions.get(partition);
           if (state != null && state.owner == owner) {
             state.lag = lag;
-            if (!aligning && state.behindBy() > lagThreshold) {
-              startAligning(partition + " lags by " + state.behindBy() + " records");
+            if (!alignment.on() && state.behindBy() > lagThreshold) {
+              alignment.turnOn(partition + " lags by " + state.behindBy() + " records");
             }
           }
         });
@@ -293,12 +278,24 @@ public final class EventTimeGate {
       state = new SourcePartition(partition, owner);
       partitions.put(partition, state);
     }
-    if (!aligning && state.held.isEmpty()) {
-      for (ConsumerRecord<byte[], byte[]> record : records) {
-        state.inFlight.addLast(new SourcePartition.Held(record, SourcePartition.NOT_READ));
+    if (!alignment.on() && state.held.isEmpty()) {
+      // Only the last record's time is read, and only if there is one.
+      Optional<String> ahead =
+          records.isEmpty()
+              ? Optional.empty()
+              : ahead(
+                  partition,
+                  times.of(records.get(records.size() - 1)),
+                  computeWatermark(),
+                  "fetched records up to event time");
+      if (ahead.isEmpty()) {
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+          state.inFlight.addLast(new SourcePartition.Held(record, SourcePartition.NOT_READ));
+        }
+        state.publishIfMoved(times, board);
+        return false;
       }
-      state.publishIfMoved(times, board);
-      return false;
+      alignment.turnOn(ahead.get());
     }
     for (ConsumerRecord<byte[], byte[]> record : records) {
       long time = times.of(record);
@@ -321,6 +318,29 @@ public final class EventTimeGate {
   }
 
   /**
+   * Why {@code partition} must align, if it must: its event time {@code time} (the last record
+   * fetched, or its frontier once committed) is more than half the skew after the low watermark of
+   * the other partitions. Checked while alignment is off, before records pass and after commits, so
+   * that a partition that comes back from an outage to a backlog, or one that runs on while another
+   * instance is away, turns alignment on.
+   */
+  private Optional<String> ahead(
+      TopicPartition partition, long time, Watermark.Low low, String what) {
+    long others = low.excluding(partition);
+    if (Watermark.releases(time, Watermark.limit(others, maxSkewMs / 2))) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        partition
+            + " "
+            + what
+            + " "
+            + Instant.ofEpochMilli(time)
+            + ", more than half the skew after the other partitions' low watermark "
+            + (others == Watermark.UNKNOWN ? "(unknown)" : Instant.ofEpochMilli(others)));
+  }
+
+  /**
    * Notes that the offsets {@code committed} were committed (by a transaction under exactly-once,
    * by the consumer otherwise): the records before them can no longer be processed again, so the
    * frontier of their partitions moves on and is published.
@@ -340,19 +360,17 @@ public final class EventTimeGate {
           state.publishIfMoved(times, board);
           moved.add(state);
         });
-    if (!aligning && !moved.isEmpty()) {
+    if (!alignment.on() && !moved.isEmpty()) {
       Watermark.Low low = computeWatermark();
       for (SourcePartition state : moved) {
-        long frontier = state.frontier(times, board);
-        long others = low.excluding(state.partition);
-        if (frontier != Watermark.UNKNOWN
-            && !Watermark.releases(frontier, Watermark.limit(others, maxSkewMs / 2))) {
-          startAligning(
-              state.partition
-                  + " is committed up to event time "
-                  + Instant.ofEpochMilli(frontier)
-                  + ", more than half the skew after the other partitions' low watermark "
-                  + (others == Watermark.UNKNOWN ? "(unknown)" : Instant.ofEpochMilli(others)));
+        Optional<String> ahead =
+            ahead(
+                state.partition,
+                state.frontier(times, board),
+                low,
+                "is committed up to event time");
+        if (ahead.isPresent()) {
+          alignment.turnOn(ahead.get());
           return;
         }
       }
@@ -392,14 +410,14 @@ public final class EventTimeGate {
    * not wait for new records first.
    */
   synchronized boolean canRelease(Object owner, Set<TopicPartition> paused) {
-    checkMode();
+    alignment.check(this::behind, tally.now() == 0);
     // The watermark is read only when something is held: never while alignment is off.
     Watermark.Low low = null;
     for (SourcePartition state : owned(owner)) {
       if (paused.contains(state.partition) || state.held.isEmpty()) {
         continue;
       }
-      if (!aligning) {
+      if (!alignment.on()) {
         return true;
       }
       if (low == null) {
@@ -428,7 +446,7 @@ public final class EventTimeGate {
    * before looking, to pass to {@link #coInputsDrained}.
    */
   synchronized Optional<CoInputs.Check> coInputsToCheck(Object owner, Set<TopicPartition> paused) {
-    if (!aligning || coInputs.isEmpty()) {
+    if (!alignment.on() || coInputs.isEmpty()) {
       return Optional.empty();
     }
     List<SourcePartition> waiting = new ArrayList<>();
@@ -460,7 +478,7 @@ public final class EventTimeGate {
    *     position moved, the offset to commit once these records are processed
    */
   synchronized Released release(Object owner, Set<TopicPartition> paused, int maxRecords) {
-    checkMode();
+    alignment.check(this::behind, tally.now() == 0);
     List<SourcePartition> owned = owned(owner);
     PriorityQueue<SourcePartition> byHead =
         new PriorityQueue<>(Comparator.comparingLong(state -> state.held.peekFirst().time()));
@@ -470,7 +488,7 @@ public final class EventTimeGate {
       }
     }
     // Only what is held waits for the watermark: read it only then.
-    Watermark.Low low = aligning && !byHead.isEmpty() ? computeWatermark() : null;
+    Watermark.Low low = alignment.on() && !byHead.isEmpty() ? computeWatermark() : null;
     Map<TopicPartition, List<ConsumerRecord<byte[], byte[]>>> released = new HashMap<>();
     int count = 0;
     while (count < maxRecords && !byHead.isEmpty()) {
@@ -515,41 +533,6 @@ public final class EventTimeGate {
             state.partition, new OffsetAndMetadata(last.offset() + 1, last.leaderEpoch(), ""));
       }
     }
-  }
-
-  /**
-   * Turns alignment on or off against the whole version, at most every 50 ms: on while a partition
-   * lags or is unknown, off once none has for a second and nothing is held.
-   */
-  private void checkMode() {
-    long now = nanoTime.getAsLong();
-    if (now - modeCheckedAt < MODE_CHECK_NANOS) {
-      return;
-    }
-    modeCheckedAt = now;
-    Optional<String> behind = behind();
-    if (behind.isPresent()) {
-      caughtUpSince = NOT_CAUGHT_UP;
-      if (!aligning) {
-        startAligning(behind.get());
-      }
-      return;
-    }
-    if (caughtUpSince == NOT_CAUGHT_UP) {
-      caughtUpSince = now;
-    }
-    if (aligning && tally.now() == 0 && now - caughtUpSince >= SETTLE_NANOS) {
-      aligning = false;
-      log.info(
-          "Every source partition of {} has caught up: alignment is off", board.sources().size());
-    }
-  }
-
-  private void startAligning(String why) {
-    aligning = true;
-    caughtUpSince = NOT_CAUGHT_UP;
-    alignments++;
-    log.info("Aligning again by event time: {}", why);
   }
 
   /** Why the version is behind, if it is: a partition that lags or whose position is unknown. */

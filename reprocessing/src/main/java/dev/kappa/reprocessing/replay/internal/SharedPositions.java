@@ -54,7 +54,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Besides the topic, it asks the cluster every {@code checkInterval} for the end offset and the
  * committed offset of every source partition of the versions registered here, so that a partition
- * whose instance died is seen to fall behind although nobody publishes for it any more.
+ * whose instance died is seen to fall behind although nobody publishes for it any more. An answer
+ * older than ten checks (at least 5 s) is forgotten (see {@link CheckedOffsets}).
  *
  * <p>Publishing never blocks the caller: the latest value of each key waits for a thread of its
  * own, which sends it at once. A record that cannot be read is logged and skipped. Thread-safe.
@@ -81,6 +82,7 @@ public final class SharedPositions implements AutoCloseable {
   private final Thread reader;
   private final Thread publisher;
   private final ScheduledExecutorService checker;
+  private final Duration staleAfter;
   private volatile boolean closed;
 
   private SharedPositions(
@@ -88,8 +90,11 @@ public final class SharedPositions implements AutoCloseable {
       String instance,
       Map<String, Object> common,
       Map<String, Object> producerConfig,
-      Map<String, Object> consumerConfig) {
+      Map<String, Object> consumerConfig,
+      Duration checkInterval) {
     this.topic = topic;
+    // ten checks missed, and at least 5 s: a busy machine does not stall alignment for nothing
+    this.staleAfter = max(checkInterval.multipliedBy(10), Duration.ofSeconds(5));
     this.instance = instance;
     this.admin = Admin.create(common);
     this.producer =
@@ -124,7 +129,7 @@ public final class SharedPositions implements AutoCloseable {
     consumerConfig.put(ConsumerConfig.CLIENT_ID_CONFIG, "kappa-positions-reader-" + instance);
     consumerConfig.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50);
     SharedPositions shared =
-        new SharedPositions(topic, instance, common, producerConfig, consumerConfig);
+        new SharedPositions(topic, instance, common, producerConfig, consumerConfig, checkInterval);
     try {
       shared.prepareTopic();
       TopicPartition partition = new TopicPartition(topic, 0);
@@ -139,6 +144,10 @@ public final class SharedPositions implements AutoCloseable {
       throw e;
     }
     return shared;
+  }
+
+  private static Duration max(Duration a, Duration b) {
+    return a.compareTo(b) >= 0 ? a : b;
   }
 
   /** The topic. */
@@ -279,6 +288,7 @@ public final class SharedPositions implements AutoCloseable {
     if (closed || version.sources.isEmpty()) {
       return;
     }
+    long askedAt = version.offsets.checkBegins();
     try {
       Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
       Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
@@ -306,7 +316,7 @@ public final class SharedPositions implements AutoCloseable {
                 group == null ? start : Math.max(start, group.offset()),
                 ends.get(partition).offset()));
       }
-      version.offsets = Map.copyOf(offsets);
+      version.offsets.answered(askedAt, offsets);
     } catch (ExecutionException | TimeoutException e) {
       if (!closed) {
         log.debug("Cannot read the offsets of {}: {}", version.applicationId, e.toString());
@@ -388,7 +398,7 @@ public final class SharedPositions implements AutoCloseable {
     private final Map<TopicPartition, PositionEntry> positions = new ConcurrentHashMap<>();
     private final Map<String, LateEntry> late = new ConcurrentHashMap<>();
     private volatile Set<TopicPartition> sources;
-    private volatile Map<TopicPartition, Offsets> offsets = Map.of();
+    private final CheckedOffsets offsets = new CheckedOffsets(staleAfter, System::nanoTime);
 
     private Version(String applicationId, Set<TopicPartition> sources) {
       this.applicationId = applicationId;
@@ -415,7 +425,7 @@ public final class SharedPositions implements AutoCloseable {
 
     @Override
     public Map<TopicPartition, Offsets> offsets() {
-      return offsets;
+      return offsets.current();
     }
 
     @Override

@@ -92,6 +92,32 @@ class EventTimeGateTest {
   }
 
   @Test
+  void shouldLetPartitionsTakeTurnsCommitByCommitWhenTheSkewIsZero() {
+    // A skew of 0 (a step without grace): a record passes only when no other partition has an
+    // uncommitted record before it, so interleaved partitions move one record per commit.
+    TestBoard board = new TestBoard(A, B);
+    EventTimeGate gate = new EventTimeGate(TIMES, board, Duration.ZERO, LAG_THRESHOLD, nanos::get);
+    gate.assign(THREAD_1, List.of(A, B));
+    fetch(gate, A, 0, 1, 3, 5);
+    fetch(gate, B, 0, 2, 4, 6);
+
+    EventTimeGate.Released first = gate.release(THREAD_1, Set.of(), 100);
+    assertThat(timesOf(first, A)).containsExactly(1.0);
+    assertThat(timesOf(first, B)).isEmpty();
+    // Released is not enough: until A@1 is committed, B@2 waits.
+    assertThat(gate.release(THREAD_1, Set.of(), 100).records()).isEmpty();
+
+    gate.committed(Map.of(A, new OffsetAndMetadata(1)));
+    EventTimeGate.Released second = gate.release(THREAD_1, Set.of(), 100);
+    assertThat(timesOf(second, A)).isEmpty();
+    assertThat(timesOf(second, B)).containsExactly(2.0);
+
+    gate.committed(Map.of(B, new OffsetAndMetadata(1)));
+    assertThat(timesOf(gate.release(THREAD_1, Set.of(), 100), A)).containsExactly(3.0);
+    assertThat(gate.heldNow()).isEqualTo(3);
+  }
+
+  @Test
   void shouldHoldBackBehindThePublishedFrontierOfAPartitionOfAnotherInstance() {
     TestBoard board = new TestBoard(A, B);
     board.offsets.put(B, new SharedPositions.Offsets(0, 100));
@@ -196,8 +222,8 @@ class EventTimeGateTest {
     gate.release(THREAD_1, Set.of(), 100);
     assertThat(gate.aligning()).isFalse();
 
-    // Caught up: records pass as they are fetched, whatever their time.
-    assertThat(gate.hold(THREAD_1, A, List.of(reading(A, 1, 500)), next(2))).isFalse();
+    // Caught up: records pass as they are fetched, within half the skew of B's frontier.
+    assertThat(gate.hold(THREAD_1, A, List.of(reading(A, 1, 2)), next(2))).isFalse();
 
     gate.lags(THREAD_1, Map.of(A, LAG_THRESHOLD + 1));
     assertThat(gate.aligning()).isTrue();
@@ -208,9 +234,9 @@ class EventTimeGateTest {
   @Test
   void shouldAlignAgainWhenACommitFindsItsPartitionHalfTheSkewAheadOfAStalledOne() {
     TestBoard board = new TestBoard(A, B);
-    // B's instance died after committing a record at 10 s; B does not lag enough to be noticed.
-    board.offsets.put(B, new SharedPositions.Offsets(90, 95));
-    board.published.put(B, new SharedPositions.Published(90, at(10)));
+    // B is at its end, its last record at 10 s; so A's records pass as they are fetched.
+    board.offsets.put(B, new SharedPositions.Offsets(95, 95));
+    board.published.put(B, new SharedPositions.Published(95, at(10)));
     EventTimeGate gate = gate(board);
     gate.assign(THREAD_1, List.of(A));
     gate.lags(THREAD_1, Map.of(A, 0L));
@@ -221,6 +247,9 @@ class EventTimeGateTest {
     gate.hold(
         THREAD_1, A, List.of(reading(A, 0, 11), reading(A, 1, 12), reading(A, 2, 14)), next(3));
 
+    assertThat(gate.aligning()).isFalse();
+    // Then B's instance dies; B gets records, not enough lag to be noticed.
+    board.offsets.put(B, new SharedPositions.Offsets(95, 100));
     gate.committed(Map.of(A, new OffsetAndMetadata(1)));
     assertThat(gate.aligning()).isFalse();
     gate.committed(Map.of(A, new OffsetAndMetadata(3)));
@@ -229,6 +258,27 @@ class EventTimeGateTest {
     assertThat(gate.aligning()).isTrue();
     fetch(gate, A, 3, 15, 16);
     assertThat(timesOf(gate.release(THREAD_1, Set.of(), 100), A)).containsExactly(15.0);
+  }
+
+  @Test
+  void shouldAlignAgainBeforePassingAFetchThatRunsHalfTheSkewAheadOfAStalledPartition() {
+    TestBoard board = new TestBoard(A, B);
+    // B's instance is away since its record at 10 s; A's comes back to a backlog up to 30 s.
+    board.offsets.put(B, new SharedPositions.Offsets(90, 95));
+    board.published.put(B, new SharedPositions.Published(90, at(10)));
+    EventTimeGate gate = gate(board);
+    gate.assign(THREAD_1, List.of(A));
+    gate.lags(THREAD_1, Map.of(A, 0L));
+    gate.release(THREAD_1, Set.of(), 100);
+    nanos.addAndGet(Duration.ofMillis(1_100).toNanos());
+    gate.release(THREAD_1, Set.of(), 100);
+    assertThat(gate.aligning()).isFalse();
+
+    assertThat(gate.hold(THREAD_1, A, List.of(reading(A, 0, 11), reading(A, 1, 30)), next(2)))
+        .as("held, not passed as fetched")
+        .isTrue();
+    assertThat(gate.aligning()).isTrue();
+    assertThat(timesOf(gate.release(THREAD_1, Set.of(), 100), A)).containsExactly(11.0);
   }
 
   @Test
