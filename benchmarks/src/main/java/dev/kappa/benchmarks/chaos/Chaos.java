@@ -152,6 +152,7 @@ public final class Chaos {
       report.put("activeVersion", active);
       report.put("lateDropped", lateDropped());
       report.put("lateDroppedByStep", lateDroppedByStep(active));
+      report.put("lateLog", lateLog());
       report.put("check", check());
       return report;
     } finally {
@@ -346,6 +347,42 @@ public final class Chaos {
       }
     }
     return late;
+  }
+
+  /**
+   * What the instances logged of records skipped as late: how many lines each, and the first few
+   * with the alignment lines that came before them on the same instance, to tell why.
+   */
+  private Map<String, Object> lateLog() {
+    Map<String, Object> evidence = new LinkedHashMap<>();
+    for (ServiceProcess instance : instances) {
+      List<String> lines;
+      try {
+        lines = Files.readAllLines(instance.log(), StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        evidence.put(instance.name(), "cannot read " + instance.log() + ": " + e);
+        continue;
+      }
+      List<String> shown = new ArrayList<>();
+      List<String> alignment = new ArrayList<>();
+      long skipped = 0;
+      for (String line : lines) {
+        if (line.contains("Skipping record")) {
+          if (skipped++ == 0) {
+            shown.addAll(alignment.subList(Math.max(0, alignment.size() - 5), alignment.size()));
+          }
+          if (skipped <= 5) {
+            shown.add(line);
+          }
+        } else if (line.contains("EventTimeGate") || line.contains("SERVING")) {
+          alignment.add(line);
+        }
+      }
+      if (skipped > 0) {
+        evidence.put(instance.name(), Map.of("skippedLines", skipped, "first", shown));
+      }
+    }
+    return evidence;
   }
 
   /** The records {@code version} dropped as late, by the step that dropped them. */

@@ -54,7 +54,7 @@ final class ServiceProcess implements AutoCloseable {
     }
     process =
         JavaProcess.startLogging(
-            List.of("-Xmx768m"),
+            List.of("-Xmx768m", "-Dlog4j2.configurationFile=chaos-log4j2.xml"),
             ServiceMain.class,
             List.of(bootstrap, Integer.toString(port), state.toString(), registryTopic),
             log);

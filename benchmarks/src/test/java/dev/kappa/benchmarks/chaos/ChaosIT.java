@@ -31,7 +31,16 @@ class ChaosIT {
     assertThat(faults).allSatisfy(fault -> assertThat(fault).containsKey("recoveredAfter"));
     // The replayed version was swapped in, and the old one retired, despite the kills.
     assertThat(report.get("activeVersion")).isEqualTo(2);
-    assertThat(((Map<Integer, Long>) report.get("lateDropped")).values()).containsOnly(0L);
+    // On a failure, say when and where records were dropped, with the instances' log lines.
+    String lateEvidence =
+        "late drops after each fault: "
+            + faults.stream()
+                .map(fault -> fault.get("fault") + " " + fault.get("lateDropped"))
+                .toList()
+            + "; by step: "
+            + report.get("lateDroppedByStep")
+            + "; logged: "
+            + report.get("lateLog");
 
     Map<String, ChaosCheck.Tally> tables =
         (Map<String, ChaosCheck.Tally>) ((Map<String, Object>) report.get("check")).get("tables");
@@ -47,7 +56,11 @@ class ChaosIT {
     tables.forEach(
         (table, tally) -> {
           assertThat(tally.checked()).as(table + " checked").isPositive();
-          assertThat(tally.exact()).as(table + ": " + tally).isTrue();
+          assertThat(tally.exact()).as(table + ": " + tally + "; " + lateEvidence).isTrue();
         });
+    // Exact tables, and no record dropped as late on the way either.
+    assertThat(((Map<Integer, Long>) report.get("lateDropped")).values())
+        .as(lateEvidence)
+        .containsOnly(0L);
   }
 }
