@@ -1,5 +1,6 @@
 package dev.kappa.reprocessing;
 
+import dev.kappa.reprocessing.internal.AlignmentCheck;
 import dev.kappa.reprocessing.internal.CatchUpChecker;
 import dev.kappa.reprocessing.internal.ClientSettings;
 import dev.kappa.reprocessing.internal.ReplayMetrics;
@@ -112,6 +113,15 @@ public final class JobHost implements AutoCloseable, ServingVersions {
   }
 
   private JobHost open() {
+    // Every version here may run here once the registry lists it: refuse settings that would make
+    // a replay drop records before anything connects.
+    catalog.forEach(
+        (job, versions) ->
+            versions.keySet().stream()
+                .map(number -> JobVersion.of(job, number))
+                .forEach(
+                    version ->
+                        AlignmentCheck.check(version, topology(version).orElseThrow(), settings)));
     Map<String, Object> clients = ClientSettings.of(config);
     Admin admin = this.admin = Admin.create(clients);
     Registry registry =
@@ -411,8 +421,13 @@ public final class JobHost implements AutoCloseable, ServingVersions {
     }
 
     /**
-     * Opens the registry, starts the versions it lists that this host has code for, and starts
-     * measuring their progress.
+     * Checks every version's code against the settings, opens the registry, starts the versions it
+     * lists that this host has code for, and starts measuring their progress.
+     *
+     * @throws IllegalArgumentException if the settings' {@link ReplaySettings#maxEventTimeSkew()
+     *     skew} is not below the smallest grace of a version's windows and joins, naming the step
+     * @throws dev.kappa.topology.JobDefinitionException if the code of a version is wrong
+     * @throws KappaException if the cluster cannot be reached
      */
     public JobHost start() {
       if (catalog.isEmpty()) {

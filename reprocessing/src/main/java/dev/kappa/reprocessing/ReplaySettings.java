@@ -1,7 +1,6 @@
 package dev.kappa.reprocessing;
 
 import dev.kappa.topology.JobTopology;
-import dev.kappa.topology.KappaException;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -16,7 +15,9 @@ import org.jspecify.annotations.Nullable;
  *       of a source partition is passed to Kafka Streams only when its event time is at most this
  *       far after the low watermark, the event time of the oldest uncommitted record of every
  *       source partition of the version on every instance. Windows are exact when this plus the
- *       disorder inside one source partition is at most their grace.
+ *       disorder inside one source partition is at most their grace. A host refuses to start with a
+ *       skew set at or above the smallest grace of one of its versions, and warns of a skew of 0 (a
+ *       step without grace), with which the partitions take turns commit by commit;
  *   <li>{@code catchUpLag} (1,000 records): a version has caught up when the lag of its consumer
  *       group is at most this on every partition it reads (sources and repartition topics): a
  *       version under steady load always lags by the records of a commit interval or two. While a
@@ -82,8 +83,9 @@ public final class ReplaySettings {
    * The bound on the event-time skew for {@code topology}: the one set, or half its smallest grace,
    * or 1 s if it has no window or join that {@code JobStreamsBuilder} built.
    *
-   * @throws KappaException if the skew set is not below the topology's smallest grace, so that
-   *     alignment could not keep its windows exact
+   * @throws IllegalArgumentException if the skew set is not below the topology's smallest grace, so
+   *     that alignment could not keep its windows and joins exact; the message names the step with
+   *     that grace
    */
   public Duration maxEventTimeSkew(JobTopology topology) {
     Optional<Duration> grace = topology.smallestGrace();
@@ -91,16 +93,25 @@ public final class ReplaySettings {
       return grace.map(g -> g.dividedBy(2)).orElse(DEFAULT_SKEW);
     }
     if (grace.isPresent() && maxEventTimeSkew.compareTo(grace.get()) >= 0) {
-      throw new KappaException(
-          "Cannot align "
+      String step = topology.smallestGraceStep().orElseThrow();
+      throw new IllegalArgumentException(
+          "Cannot align job '"
+              + topology.job().name()
+              + "' ("
               + topology.applicationId()
-              + " with a maximum event-time skew of "
+              + ") with a maximum event-time skew of "
               + maxEventTimeSkew
-              + ": its smallest grace is "
+              + ": its step '"
+              + step
+              + "' has the smallest grace, "
               + grace.get()
-              + ", and records up to the skew plus the disorder of a partition behind the others"
-              + " would be dropped as late. Set a skew below the grace (half of it leaves room for"
-              + " disorder), or leave it unset.");
+              + ", and while the job replays or lags, records up to the skew plus the disorder of"
+              + " a partition behind the others would be dropped there as late. Set a skew below "
+              + grace.get()
+              + " (half of it leaves room for disorder) with ReplaySettings#withMaxEventTimeSkew,"
+              + " leave it unset, or give '"
+              + step
+              + "' a larger grace.");
     }
     return maxEventTimeSkew;
   }
@@ -120,7 +131,10 @@ public final class ReplaySettings {
     return checkInterval;
   }
 
-  /** A copy with another skew bound. */
+  /**
+   * A copy with another skew bound, for every version of a host: keep it below the smallest grace
+   * of each ({@link #maxEventTimeSkew(JobTopology)}).
+   */
   public ReplaySettings withMaxEventTimeSkew(Duration skew) {
     return new ReplaySettings(
         Objects.requireNonNull(skew, "skew"),
