@@ -2,6 +2,7 @@ package dev.kappa.reprocessing;
 
 import dev.kappa.reprocessing.internal.AlignmentCheck;
 import dev.kappa.reprocessing.internal.CatchUpChecker;
+import dev.kappa.reprocessing.internal.CatchUpWait;
 import dev.kappa.reprocessing.internal.ClientSettings;
 import dev.kappa.reprocessing.internal.ReplayMetrics;
 import dev.kappa.reprocessing.internal.Retirer;
@@ -21,6 +22,7 @@ import dev.kappa.topology.KappaException;
 import dev.kappa.topology.KappaJob;
 import dev.kappa.topology.runtime.JobConfig;
 import dev.kappa.topology.runtime.RunningJob;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
@@ -54,7 +56,7 @@ import org.slf4j.LoggerFactory;
  *         .start()) {
  *     host.startVersion("network-usage", 1, StartOptions.defaults());   // active at once
  *     host.startVersion("network-usage", 2, StartOptions.defaults());   // replays beside v1
- *     host.progress(JobVersion.of("network-usage", 2));                 // ... until caught up
+ *     host.awaitCaughtUp(JobVersion.of("network-usage", 2), Duration.ofMinutes(30));
  *     host.swap("network-usage", 2);
  *     host.retire("network-usage", 1);
  * }
@@ -82,6 +84,8 @@ public final class JobHost implements AutoCloseable, ServingVersions {
   private final String registryTopic;
   private final String instance;
   private final Map<JobVersion, JobTopology> topologies = new ConcurrentHashMap<>();
+  private final Set<CatchUpWait> waits = ConcurrentHashMap.newKeySet();
+  private volatile boolean closed;
   private final ReplayMetrics metrics;
   private final TableQueries queries;
   private volatile @Nullable Admin admin;
@@ -261,6 +265,50 @@ public final class JobHost implements AutoCloseable, ServingVersions {
     return lifecycle.runtime(version).flatMap(VersionRuntime::progress);
   }
 
+  /**
+   * Waits until the registry lists {@code version} as caught up, on whichever instance measured it,
+   * and returns the job's history then; at once if it already does. Woken by the registry, not by
+   * polling. Caught up is the registry's status, not being active: the first version of a job is
+   * active at once, and is waited for until it has replayed its backlog too.
+   *
+   * <pre>{@code
+   * host.startVersion("network-usage", 2, StartOptions.defaults());
+   * host.awaitCaughtUp(JobVersion.of("network-usage", 2), Duration.ofMinutes(30));
+   * host.swap("network-usage", 2);
+   * }</pre>
+   *
+   * @param timeout how long to wait at most; zero checks once
+   * @return the job's history, which lists the version as caught up
+   * @throws CatchUpTimeoutException if it has not caught up within {@code timeout}, with its status
+   *     and its last progress on this instance in the message
+   * @throws IllegalStateException if the registry does not list the version, or lists it or comes
+   *     to list it as retired, or this host closes meanwhile
+   * @throws IllegalArgumentException if {@code timeout} is negative
+   * @throws KappaException if the thread is interrupted (its interrupt flag is set again)
+   */
+  public JobHistory awaitCaughtUp(JobVersion version, Duration timeout) {
+    Objects.requireNonNull(version, "version");
+    Objects.requireNonNull(timeout, "timeout");
+    if (timeout.isNegative()) {
+      throw new IllegalArgumentException("timeout must not be negative, was " + timeout);
+    }
+    CatchUpWait wait =
+        new CatchUpWait(version, instance, topology(version).isPresent(), () -> progress(version));
+    waits.add(wait);
+    if (closed) {
+      wait.abort();
+    }
+    registry.addListener(wait);
+    try {
+      // Only after the listener is added: a command folded meanwhile is not missed.
+      wait.consider(registry.history(version.job()));
+      return wait.await(timeout);
+    } finally {
+      registry.removeListener(wait);
+      waits.remove(wait);
+    }
+  }
+
   /** The Kafka Streams instance of {@code version} on this host, if it runs here. */
   public Optional<RunningJob> running(JobVersion version) {
     return lifecycle.runtime(version).map(VersionRuntime::running);
@@ -336,6 +384,8 @@ public final class JobHost implements AutoCloseable, ServingVersions {
    */
   @Override
   public void close() {
+    closed = true;
+    waits.forEach(CatchUpWait::abort);
     if (checker != null) {
       checker.close();
     }

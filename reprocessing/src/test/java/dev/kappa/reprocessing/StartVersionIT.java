@@ -2,27 +2,49 @@ package dev.kappa.reprocessing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.kappa.embedded.EmbeddedKafkaExtension;
 import dev.kappa.reprocessing.registry.CommandRefusedException;
+import dev.kappa.reprocessing.registry.JobHistory;
 import dev.kappa.reprocessing.replay.IncompleteHistoryException;
 import dev.kappa.reprocessing.replay.ReplayPlan;
+import dev.kappa.reprocessing.replay.ReplayProgress;
+import dev.kappa.serde.Codec;
+import dev.kappa.topology.KappaJob;
+import dev.kappa.topology.ServingTable;
+import dev.kappa.topology.Source;
 import dev.kappa.topology.runtime.JobConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.RecordsToDelete;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.kstream.Grouped;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Starting a version: the retention check on its sources, and the rules of the registry. */
+/**
+ * Starting a version: the retention check on its sources, the rules of the registry, and waiting
+ * for a version to catch up. The tests share one broker; each has its own source topic, job and
+ * registry.
+ */
 class StartVersionIT {
 
   @RegisterExtension static final EmbeddedKafkaExtension kafka = new EmbeddedKafkaExtension();
+
+  private static final Duration TIMEOUT = Duration.ofMinutes(2);
+  private static final ServingTable<String, Long> BY_PAGE =
+      ServingTable.keyValue("clicks-by-page", Codec.string(), Codec.longs());
 
   @TempDir Path state;
 
@@ -75,5 +97,111 @@ class StartVersionIT {
                   + " does not have its code. Its versions of job 'partial' are [1]; add the"
                   + " version with JobHost.Builder#version.");
     }
+  }
+
+  @Test
+  void shouldFailAWaitForCatchUpWithItsReasonWhenTimedOutRetiredOrNeverStarted() throws Exception {
+    String job = "waits";
+    Source<String, String> clicks = clicks("wait-clicks", 300);
+    JobVersion v2 = JobVersion.of(job, 2);
+    // A settling period that never ends: the versions replay everything and never catch up.
+    ReplaySettings neverCaughtUp =
+        ReplaySettings.defaults()
+            .withSettlingPeriod(Duration.ofHours(1))
+            .withCheckInterval(Duration.ofMillis(250));
+    try (JobHost host =
+        JobHost.builder(
+                JobConfig.builder(kafka.bootstrapServers())
+                    .stateDirectory(state.resolve("wait-host"))
+                    .build())
+            .version(1, countByPage(job, clicks))
+            .version(2, countByPage(job, clicks))
+            .settings(neverCaughtUp)
+            .registryTopic("wait-registry")
+            .instance("wait-host")
+            .start()) {
+      host.startVersion(job, 1, StartOptions.defaults());
+      host.startVersion(job, 2, StartOptions.defaults());
+      await()
+          .atMost(TIMEOUT)
+          .until(() -> host.progress(v2).map(ReplayProgress::reachedTarget).orElse(false));
+
+      assertThatThrownBy(() -> host.awaitCaughtUp(v2, Duration.ofMillis(500)))
+          .isInstanceOfSatisfying(
+              CatchUpTimeoutException.class,
+              e -> {
+                assertThat(e.version()).isEqualTo(v2);
+                assertThat(e.progress())
+                    .hasValueSatisfying(p -> assertThat(p.target()).isEqualTo(300));
+              })
+          .hasMessageStartingWith(
+              "'waits' v2 has not caught up within PT0.5S: the registry lists it as REPLAYING. Its"
+                  + " progress on host wait-host: 'waits' v2: replayed all 300 records;")
+          .hasMessageEndingWith(
+              ". Wait longer, or swap to it with force to serve tables built from part of the"
+                  + " log.");
+      assertThatThrownBy(() -> host.awaitCaughtUp(JobVersion.of(job, 7), TIMEOUT))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessage(
+              "Cannot wait for 'waits' v7 to catch up: it was never started. The registry lists"
+                  + " [v1 REPLAYING (active), v2 REPLAYING]. Start it with JobHost#startVersion"
+                  + " first.");
+
+      // A wait that the registry ends: v2 is retired while someone waits for it.
+      CompletableFuture<JobHistory> waited = new CompletableFuture<>();
+      Thread waiter =
+          new Thread(
+              () -> {
+                try {
+                  waited.complete(host.awaitCaughtUp(v2, Duration.ofMinutes(10)));
+                } catch (RuntimeException e) {
+                  waited.completeExceptionally(e);
+                }
+              });
+      waiter.start();
+      await().until(() -> waiter.getState() == Thread.State.TIMED_WAITING);
+      host.retire(job, 2);
+
+      assertThatThrownBy(() -> waited.get(30, TimeUnit.SECONDS))
+          .cause()
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessage(
+              "Cannot wait for 'waits' v2 to catch up: it is retired, and a retired version never"
+                  + " runs again. Start a new version number instead, for example v3.");
+    }
+  }
+
+  /** The source {@code topic}, created with three partitions and {@code count} clicks on pages. */
+  private static Source<String, String> clicks(String topic, int count) throws Exception {
+    kafka.get().createTopic(topic, 3, Map.of("retention.ms", "-1"));
+    try (KafkaProducer<String, String> producer =
+        new KafkaProducer<>(
+            Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
+            new StringSerializer(),
+            new StringSerializer())) {
+      for (int i = 0; i < count; i++) {
+        producer.send(new ProducerRecord<>(topic, "page-" + i % 7, "click-" + i));
+      }
+      producer.flush();
+    }
+    return Source.of(topic, Codec.string(), Codec.string());
+  }
+
+  /** Counts the clicks of each page. */
+  private static KappaJob countByPage(String job, Source<String, String> clicks) {
+    return KappaJob.named(job)
+        .source(clicks)
+        .servingTable(BY_PAGE)
+        .topology(
+            b ->
+                b.aggregate(
+                    b.stream(clicks)
+                        .groupByKey(
+                            Grouped.with(
+                                "clicks-by-key", clicks.keys().serde(), clicks.values().serde())),
+                    BY_PAGE,
+                    () -> 0L,
+                    (page, click, count) -> count + 1))
+        .build();
   }
 }
