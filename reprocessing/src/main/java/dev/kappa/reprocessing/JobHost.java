@@ -53,8 +53,8 @@ import org.slf4j.LoggerFactory;
  * try (JobHost host = JobHost.builder(JobConfig.builder("localhost:9092").build())
  *         .version(1, NetworkUsageJob.job())
  *         .version(2, NetworkUsageJob.v2())
+ *         .startingFirstVersions()                                      // v1, if the registry is new
  *         .start()) {
- *     host.startVersion("network-usage", 1, StartOptions.defaults());   // active at once
  *     host.startVersion("network-usage", 2, StartOptions.defaults());   // replays beside v1
  *     host.awaitCaughtUp(JobVersion.of("network-usage", 2), Duration.ofMinutes(30));
  *     host.swap("network-usage", 2);
@@ -83,6 +83,7 @@ public final class JobHost implements AutoCloseable, ServingVersions {
   private final ReplaySettings settings;
   private final String registryTopic;
   private final String instance;
+  private final boolean startFirstVersions;
   private final Map<JobVersion, JobTopology> topologies = new ConcurrentHashMap<>();
   private final Set<CatchUpWait> waits = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
@@ -99,6 +100,7 @@ public final class JobHost implements AutoCloseable, ServingVersions {
     this.catalog = Map.copyOf(builder.catalog);
     this.settings = builder.settings;
     this.registryTopic = builder.registryTopic;
+    this.startFirstVersions = builder.startFirstVersions;
     this.instance =
         builder.instance != null
             ? builder.instance
@@ -154,7 +156,24 @@ public final class JobHost implements AutoCloseable, ServingVersions {
             new CatchUpChecker(instance, settings, admin, registry, lifecycle, this::swap);
     checker.start();
     log.info("Host {} started with jobs {}", instance, catalog.keySet());
+    if (startFirstVersions) {
+      catalog.forEach((job, versions) -> startFirstVersion(job, versions.firstKey()));
+    }
     return this;
+  }
+
+  /** Starts {@code first} of {@code job} if the registry lists no version of the job. */
+  private void startFirstVersion(String job, int first) {
+    if (!registry.history(job).versions().isEmpty()) {
+      return;
+    }
+    try {
+      // The first version serves the log as it is retained: there is no older version to match.
+      startVersion(job, first, StartOptions.defaults().acceptingPartialHistory());
+    } catch (CommandRefusedException e) {
+      // Another instance started a version of the job first; the registry brings it here.
+      log.info("Host {} does not start v{} of job '{}': {}", instance, first, job, e.getMessage());
+    }
   }
 
   /** This host's name: its {@code application.server}, or a random name. */
@@ -430,6 +449,7 @@ public final class JobHost implements AutoCloseable, ServingVersions {
     private ReplaySettings settings = ReplaySettings.defaults();
     private String registryTopic = Registry.DEFAULT_TOPIC;
     private @Nullable String instance;
+    private boolean startFirstVersions;
 
     private Builder(JobConfig config) {
       this.config = Objects.requireNonNull(config, "config");
@@ -471,13 +491,28 @@ public final class JobHost implements AutoCloseable, ServingVersions {
     }
 
     /**
+     * Starts, once the host runs, the lowest version this host has code for of each job that the
+     * registry lists no version of, as {@link JobHost#startVersion} with {@link
+     * StartOptions#acceptingPartialHistory()} (there is no older version whose results it must
+     * match), so that a new deployment serves without a call. Several instances may start at once:
+     * the registry starts the version once, and the others log that it was started and run it.
+     * Later versions are started by {@link JobHost#startVersion}. Off unless set.
+     */
+    public Builder startingFirstVersions() {
+      this.startFirstVersions = true;
+      return this;
+    }
+
+    /**
      * Checks every version's code against the settings, opens the registry, starts the versions it
-     * lists that this host has code for, and starts measuring their progress.
+     * lists that this host has code for (and, with {@link #startingFirstVersions()}, the first
+     * version of each new job), and starts measuring their progress.
      *
      * @throws IllegalArgumentException if the settings' {@link ReplaySettings#maxEventTimeSkew()
      *     skew} is not below the smallest grace of a version's windows and joins, naming the step
      * @throws dev.kappa.topology.JobDefinitionException if the code of a version is wrong
-     * @throws KappaException if the cluster cannot be reached
+     * @throws KappaException if the cluster cannot be reached, or a first version cannot be started
+     *     (its sources do not exist)
      */
     public JobHost start() {
       if (catalog.isEmpty()) {

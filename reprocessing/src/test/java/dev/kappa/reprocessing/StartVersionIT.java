@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.kappa.embedded.EmbeddedKafkaExtension;
 import dev.kappa.reprocessing.registry.CommandRefusedException;
 import dev.kappa.reprocessing.registry.JobHistory;
+import dev.kappa.reprocessing.registry.VersionStatus;
 import dev.kappa.reprocessing.replay.IncompleteHistoryException;
 import dev.kappa.reprocessing.replay.ReplayPlan;
 import dev.kappa.reprocessing.replay.ReplayProgress;
@@ -17,8 +18,15 @@ import dev.kappa.topology.Source;
 import dev.kappa.topology.runtime.JobConfig;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -34,9 +42,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Starting a version: the retention check on its sources, the rules of the registry, and waiting
- * for a version to catch up. The tests share one broker; each has its own source topic, job and
- * registry.
+ * Starting a version: the retention check on its sources, the rules of the registry, the first
+ * version started by the hosts themselves, and waiting for a version to catch up. The tests share
+ * one broker; each has its own source topic, job and registry.
  */
 class StartVersionIT {
 
@@ -96,6 +104,71 @@ class StartVersionIT {
                   + host.instance()
                   + " does not have its code. Its versions of job 'partial' are [1]; add the"
                   + " version with JobHost.Builder#version.");
+    }
+  }
+
+  @Test
+  void shouldStartTheFirstVersionOnceWhenInstancesStartTogetherThenAwaitEachCatchUp()
+      throws Exception {
+    String job = "first";
+    Source<String, String> clicks = clicks("first-clicks", 1_000);
+    KappaJob code = countByPage(job, clicks);
+    JobVersion v1 = JobVersion.of(job, 1);
+    JobVersion v2 = JobVersion.of(job, 2);
+    List<String> names = List.of("host-a", "host-b", "host-c");
+    ExecutorService starting = Executors.newFixedThreadPool(names.size());
+    List<JobHost> hosts = new ArrayList<>();
+    try {
+      // Three instances of a new deployment start at once, each told to start the first version.
+      CountDownLatch go = new CountDownLatch(1);
+      List<Future<JobHost>> started = new ArrayList<>();
+      for (String name : names) {
+        started.add(
+            starting.submit(
+                () -> {
+                  go.await();
+                  return host(name, "first-registry", code, true);
+                }));
+      }
+      go.countDown();
+      for (Future<JobHost> host : started) {
+        hosts.add(host.get(2, TimeUnit.MINUTES));
+      }
+      JobHost a = hosts.get(0);
+      JobHost b = hosts.get(1);
+      JobHost c = hosts.get(2);
+
+      // One of them started v1, once; none failed because another one came first.
+      JobHistory first = a.history(job);
+      assertThat(first.versions().keySet()).containsExactly(1);
+      assertThat(first.active()).hasValue(1);
+      assertThat(first.version(1).orElseThrow().startedBy()).isIn(names);
+      assertThat(first.version(1).orElseThrow().partialHistory()).isTrue();
+      assertThat(a.registry().problems()).isEmpty();
+
+      JobHistory v1CaughtUp = b.awaitCaughtUp(v1, TIMEOUT);
+      assertThat(v1CaughtUp.version(1).orElseThrow().status()).isEqualTo(VersionStatus.CAUGHT_UP);
+
+      // v2 is started on one instance and waited for on another.
+      a.startVersion(job, 2, StartOptions.defaults());
+      JobHistory v2CaughtUp = c.awaitCaughtUp(v2, TIMEOUT);
+      assertThat(v2CaughtUp.version(2).orElseThrow().status()).isEqualTo(VersionStatus.CAUGHT_UP);
+      assertThat(v2CaughtUp.version(2).orElseThrow().lateDropped()).isZero();
+      a.swap(job, 2);
+      a.retire(job, 1);
+
+      // An instance that starts later finds versions listed: it starts none, not even the retired
+      // v1, and runs v2.
+      long sequence = a.history(job).sequence();
+      JobHost d = host("host-d", "first-registry", code, true);
+      hosts.add(d);
+      assertThat(d.history(job).sequence()).isEqualTo(sequence);
+      assertThat(d.history(job).version(1).orElseThrow().status()).isEqualTo(VersionStatus.RETIRED);
+      await().atMost(TIMEOUT).until(() -> d.runningVersions().equals(Set.of(v2)));
+      await().atMost(TIMEOUT).ignoreExceptions().until(() -> totalClicks(hosts, job) == 1_000);
+    } finally {
+      starting.shutdownNow();
+      hosts.forEach(JobHost::close);
     }
   }
 
@@ -171,6 +244,23 @@ class StartVersionIT {
     }
   }
 
+  private JobHost host(String name, String registry, KappaJob code, boolean startFirst) {
+    JobHost.Builder builder =
+        JobHost.builder(
+                JobConfig.builder(kafka.bootstrapServers())
+                    .stateDirectory(state.resolve(name))
+                    .build())
+            .version(1, code)
+            .version(2, code)
+            .settings(
+                ReplaySettings.defaults()
+                    .withSettlingPeriod(Duration.ofSeconds(1))
+                    .withCheckInterval(Duration.ofMillis(250)))
+            .registryTopic(registry)
+            .instance(name);
+    return (startFirst ? builder.startingFirstVersions() : builder).start();
+  }
+
   /** The source {@code topic}, created with three partitions and {@code count} clicks on pages. */
   private static Source<String, String> clicks(String topic, int count) throws Exception {
     kafka.get().createTopic(topic, 3, Map.of("retention.ms", "-1"));
@@ -203,5 +293,16 @@ class StartVersionIT {
                     () -> 0L,
                     (page, click, count) -> count + 1))
         .build();
+  }
+
+  /** The clicks counted by the active version, over the pages each of {@code hosts} holds. */
+  private static long totalClicks(List<JobHost> hosts, String job) {
+    long total = 0;
+    for (JobHost host : hosts) {
+      for (var row : host.queries().table(job, BY_PAGE).range(null, null).value()) {
+        total += row.value;
+      }
+    }
+    return total;
   }
 }

@@ -4,11 +4,8 @@ import dev.kappa.api.KappaProperties;
 import dev.kappa.api.VersionedJob;
 import dev.kappa.reprocessing.JobHost;
 import dev.kappa.reprocessing.ReplaySettings;
-import dev.kappa.reprocessing.StartOptions;
 import dev.kappa.reprocessing.query.StoreNotReadyException;
-import dev.kappa.reprocessing.registry.CommandRefusedException;
 import dev.kappa.reprocessing.registry.VersionState;
-import dev.kappa.reprocessing.replay.IncompleteHistoryException;
 import dev.kappa.topology.KappaException;
 import dev.kappa.topology.runtime.JobConfig;
 import io.micronaut.context.BeanContext;
@@ -146,6 +143,9 @@ public final class ServingHost implements ApplicationEventListener<ServerStartup
             .settings(replaySettings())
             .registryTopic(properties.getRegistryTopic())
             .instance(server);
+    if (properties.isStartFirstVersions()) {
+      builder.startingFirstVersions();
+    }
     Map<String, VersionedJob> jobs = jobs();
     jobs.values()
         .forEach(job -> job.versions().forEach((number, code) -> builder.version(number, code)));
@@ -198,11 +198,6 @@ public final class ServingHost implements ApplicationEventListener<ServerStartup
     waiting = null;
     watch.watch();
     log.info("Serving jobs {} at {}", jobs.keySet(), server);
-    if (properties.isStartFirstVersions()) {
-      for (VersionedJob job : jobs.values()) {
-        startFirstVersion(started, job);
-      }
-    }
     return true;
   }
 
@@ -219,21 +214,6 @@ public final class ServingHost implements ApplicationEventListener<ServerStartup
   public Optional<String> kafkaLost() {
     KafkaWatch watch = kafka;
     return host == null || watch == null ? Optional.empty() : watch.lost();
-  }
-
-  private static void startFirstVersion(JobHost host, VersionedJob job) {
-    String name = job.name();
-    if (!host.history(name).versions().isEmpty()) {
-      return;
-    }
-    int first = job.versions().firstKey();
-    try {
-      // The first version serves the log as it is retained: there is no older version to match.
-      host.startVersion(name, first, StartOptions.defaults().acceptingPartialHistory());
-    } catch (CommandRefusedException | IncompleteHistoryException e) {
-      // Another instance started it first; the registry brings it here.
-      log.info("Not starting v{} of job '{}': {}", first, name, e.getMessage());
-    }
   }
 
   /**
