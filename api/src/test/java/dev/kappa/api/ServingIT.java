@@ -1,6 +1,7 @@
 package dev.kappa.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,6 +13,7 @@ import dev.kappa.embedded.EmbeddedKafkaExtension;
 import java.io.UncheckedIOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -356,6 +358,22 @@ class ServingIT {
     assertThat(openApi.body())
         .contains("/jobs/{job}/tables/{table}/keys/{key}", "/admin/jobs/{job}/swap")
         .doesNotContain("/internal/");
+  }
+
+  @Test
+  void shouldRefuseToStartWithASkewNotBelowTheJobsSmallestGrace() {
+    // Kafka answers, so the host is built at once, and refuses the settings before it connects.
+    assertThatThrownBy(
+            () ->
+                ServiceInstance.start(
+                    kafka.bootstrapServers(),
+                    Files.createTempDirectory("skewed"),
+                    "skewed-registry",
+                    Map.of("kappa.replay.max-event-time-skew", "2h")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith(
+            "Cannot align job 'meters' (meters-v1) with a maximum event-time skew of PT2H: its step"
+                + " 'totals-by-site' has the smallest grace, PT1H,");
   }
 
   static Total totalOf(JsonNode value) {

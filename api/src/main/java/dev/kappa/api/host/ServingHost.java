@@ -6,6 +6,7 @@ import dev.kappa.reprocessing.JobHost;
 import dev.kappa.reprocessing.ReplaySettings;
 import dev.kappa.reprocessing.query.StoreNotReadyException;
 import dev.kappa.reprocessing.registry.VersionState;
+import dev.kappa.topology.JobDefinitionException;
 import dev.kappa.topology.KappaException;
 import dev.kappa.topology.runtime.JobConfig;
 import io.micronaut.context.BeanContext;
@@ -174,6 +175,13 @@ public final class ServingHost implements ApplicationEventListener<ServerStartup
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      // A definition or configuration error, found once Kafka answered: waiting does not fix it.
+      synchronized (this) {
+        waiting = "Cannot start the jobs: " + e.getMessage();
+        retrying = null;
+      }
+      log.error("Cannot start the jobs; not trying again", e);
     }
   }
 
@@ -185,6 +193,9 @@ public final class ServingHost implements ApplicationEventListener<ServerStartup
     if (unreachable.isEmpty()) {
       try {
         started = builder.start();
+      } catch (JobDefinitionException e) {
+        // Wrong code does not get right by waiting.
+        throw e;
       } catch (KappaException e) {
         unreachable = Optional.of(e.getMessage());
       }
@@ -259,13 +270,24 @@ public final class ServingHost implements ApplicationEventListener<ServerStartup
     return hosted;
   }
 
+  /**
+   * The state directory set, or a new one of this instance: not the process's default of {@link
+   * JobConfig}, since one process may run several instances of the service (the demo does), and
+   * instances of a version must not share one.
+   */
   private Path stateDirectory() {
     Path configured = properties.getStateDirectory();
     if (configured != null) {
       return configured;
     }
     try {
-      return Files.createTempDirectory("kappa-state-");
+      Path created = Files.createTempDirectory("kappa-state-");
+      log.info(
+          "Keeping the jobs' state under {}, a new directory: versions restore their stores from"
+              + " their changelogs after a restart. Set kappa.state-directory for state that"
+              + " survives restarts.",
+          created);
+      return created;
     } catch (IOException e) {
       throw new UncheckedIOException(
           "Cannot create a state directory; set kappa.state-directory", e);
