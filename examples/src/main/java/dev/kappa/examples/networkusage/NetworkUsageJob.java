@@ -206,6 +206,7 @@ public final class NetworkUsageJob {
     // Agent totals in two phases: each task adds up its own readings per agent and minute, and only
     // those partial totals cross the repartition topic. The network total is rolled up from them,
     // so no single task sees every reading; hours, days and months are rolled up from minutes.
+    // tag::two-phase[]
     WindowedTable<String, Usage> byAgent =
         builder.aggregate(
             readings,
@@ -222,6 +223,7 @@ public final class NetworkUsageJob {
     WindowedTable<String, Usage> days =
         builder.rollUp(hours, TimeGrid.of(Duration.ofDays(1)), USAGE_NETWORK_DAYS);
     builder.rollUp(days, TimeGrid.months(), USAGE_NETWORK_MONTHS);
+    // end::two-phase[]
 
     // Readings are keyed by customer already: the customer totals need no repartition.
     builder.aggregate(
