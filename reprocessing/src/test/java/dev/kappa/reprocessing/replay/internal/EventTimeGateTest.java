@@ -237,13 +237,7 @@ class EventTimeGateTest {
     // B is at its end, its last record at 10 s; so A's records pass as they are fetched.
     board.offsets.put(B, new SharedPositions.Offsets(95, 95));
     board.published.put(B, new SharedPositions.Published(95, at(10)));
-    EventTimeGate gate = gate(board);
-    gate.assign(THREAD_1, List.of(A));
-    gate.lags(THREAD_1, Map.of(A, 0L));
-    gate.release(THREAD_1, Set.of(), 100);
-    nanos.addAndGet(Duration.ofMillis(1_100).toNanos());
-    gate.release(THREAD_1, Set.of(), 100);
-    assertThat(gate.aligning()).isFalse();
+    EventTimeGate gate = caughtUpOnA(board);
     gate.hold(
         THREAD_1, A, List.of(reading(A, 0, 11), reading(A, 1, 12), reading(A, 2, 14)), next(3));
 
@@ -266,13 +260,7 @@ class EventTimeGateTest {
     // B's instance is away since its record at 10 s; A's comes back to a backlog up to 30 s.
     board.offsets.put(B, new SharedPositions.Offsets(90, 95));
     board.published.put(B, new SharedPositions.Published(90, at(10)));
-    EventTimeGate gate = gate(board);
-    gate.assign(THREAD_1, List.of(A));
-    gate.lags(THREAD_1, Map.of(A, 0L));
-    gate.release(THREAD_1, Set.of(), 100);
-    nanos.addAndGet(Duration.ofMillis(1_100).toNanos());
-    gate.release(THREAD_1, Set.of(), 100);
-    assertThat(gate.aligning()).isFalse();
+    EventTimeGate gate = caughtUpOnA(board);
 
     assertThat(gate.hold(THREAD_1, A, List.of(reading(A, 0, 11), reading(A, 1, 30)), next(2)))
         .as("held, not passed as fetched")
@@ -387,6 +375,18 @@ class EventTimeGateTest {
     assertThatThrownBy(() -> new EventTimeGate(TIMES, board, SKEW, -1))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("lagThreshold must be 0 or more records, was -1");
+  }
+
+  /** A gate that runs A, which has caught up, with alignment off. */
+  private EventTimeGate caughtUpOnA(TestBoard board) {
+    EventTimeGate gate = gate(board);
+    gate.assign(THREAD_1, List.of(A));
+    gate.lags(THREAD_1, Map.of(A, 0L));
+    gate.release(THREAD_1, Set.of(), 100);
+    nanos.addAndGet(Duration.ofMillis(1_100).toNanos());
+    gate.release(THREAD_1, Set.of(), 100);
+    assertThat(gate.aligning()).isFalse();
+    return gate;
   }
 
   private EventTimeGate gate(TestBoard board) {
