@@ -32,11 +32,13 @@ import org.jspecify.annotations.Nullable;
  * until none has for a second. Then it reads the event time of every fetched record ({@link
  * RecordTimes}) and holds each record until its time is at most {@code maxSkew} after the low
  * watermark; records of one partition pass in offset order. Once every partition has caught up and
- * nothing is held, alignment is off: records pass as they are fetched and no time is read, and the
- * gate only notes the commits. It aligns again as soon as a partition here lags (checked on every
- * poll), a partition elsewhere lags or is unknown (checked against the board), or a commit here
- * finds its partition's frontier more than half the skew ahead of the low watermark (an instance
- * stopped, and its partitions stand still).
+ * nothing is held, alignment is off: records pass as they are fetched, only the time of the last
+ * record of each fetch is read, and the gate notes the commits. It aligns again as soon as a
+ * partition here lags (checked on every poll), a partition elsewhere lags or is unknown (checked
+ * against the board; offsets the cluster has not confirmed for a while count as unknown, see {@link
+ * CheckedOffsets}), or a fetch or a commit here finds its partition more than half the skew ahead
+ * of the low watermark (an instance stopped, and its partitions stand still; or this one came back
+ * to a backlog).
  *
  * <p>The frontier of a partition run here is the event time of its first record not committed yet:
  * of the records released and not yet committed, else of those held, else of the last one
