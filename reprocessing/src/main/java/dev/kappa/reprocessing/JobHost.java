@@ -299,9 +299,11 @@ public final class JobHost implements AutoCloseable, ServingVersions {
    * @param timeout how long to wait at most; zero checks once
    * @return the job's history, which lists the version as caught up
    * @throws CatchUpTimeoutException if it has not caught up within {@code timeout}, with its status
-   *     and its last progress on this instance in the message
-   * @throws IllegalStateException if the registry does not list the version, or lists it or comes
-   *     to list it as retired, or this host closes meanwhile
+   *     and its last progress on this instance in the message, or, if the registry does not list it
+   *     by then, saying it was never started (a version started on another instance a moment ago is
+   *     waited for, since this host may not have read that command yet)
+   * @throws IllegalStateException if the registry lists the version or comes to list it as retired,
+   *     or this host closes meanwhile
    * @throws IllegalArgumentException if {@code timeout} is negative
    * @throws KappaException if the thread is interrupted (its interrupt flag is set again)
    */

@@ -213,12 +213,12 @@ class StartVersionIT {
           .hasMessageEndingWith(
               ". Wait longer, or swap to it with force to serve tables built from part of the"
                   + " log.");
-      assertThatThrownBy(() -> host.awaitCaughtUp(JobVersion.of(job, 7), TIMEOUT))
-          .isInstanceOf(IllegalStateException.class)
+      assertThatThrownBy(() -> host.awaitCaughtUp(JobVersion.of(job, 7), Duration.ofMillis(500)))
+          .isInstanceOf(CatchUpTimeoutException.class)
           .hasMessage(
-              "Cannot wait for 'waits' v7 to catch up: it was never started. The registry lists"
-                  + " [v1 REPLAYING (active), v2 REPLAYING]. Start it with JobHost#startVersion"
-                  + " first.");
+              "'waits' v7 has not caught up within PT0.5S: it was never started. The registry lists"
+                  + " [v1 REPLAYING (active), v2 REPLAYING]. Start it with JobHost#startVersion, on"
+                  + " any instance.");
 
       // A wait that the registry ends: v2 is retired while someone waits for it.
       CompletableFuture<JobHistory> waited = new CompletableFuture<>();

@@ -23,8 +23,9 @@ import org.jspecify.annotations.Nullable;
  * One caller's wait for a version to catch up, woken by the registry rather than by polling: added
  * as a {@link RegistryListener} before it {@link #consider considers} the current history, so that
  * no command is missed between the two, it ends as soon as the registry lists the version as caught
- * up, fails as soon as it lists it as retired (or never started it), and otherwise fails when the
- * time is up, with the version's last progress here.
+ * up, fails as soon as it lists it as retired, and otherwise fails when the time is up, with the
+ * version's last progress here. A version the registry does not list yet is waited for too: it may
+ * have been started on another instance a moment ago, a command this host has not read yet.
  *
  * <p>Caught up means the registry's status {@link VersionStatus#CAUGHT_UP}, not active: the first
  * version of a job is active at once, before it has replayed its backlog, and so is a version
@@ -40,6 +41,7 @@ public final class CatchUpWait implements RegistryListener {
   private final Supplier<Optional<ReplayProgress>> progress;
   private final CompletableFuture<JobHistory> outcome = new CompletableFuture<>();
   private volatile @Nullable VersionState last;
+  private volatile String listed = "";
 
   /**
    * A wait for {@code version} on host {@code instance}, which has its code if {@code codeHere} and
@@ -65,18 +67,12 @@ public final class CatchUpWait implements RegistryListener {
 
   /**
    * Ends the wait if {@code history} lists the version as caught up, fails it if the version is
-   * retired or not listed; else keeps waiting.
+   * retired; else keeps waiting.
    */
   public void consider(JobHistory history) {
+    listed = known(history);
     Optional<VersionState> state = history.version(version.number());
     if (state.isEmpty()) {
-      outcome.completeExceptionally(
-          new IllegalStateException(
-              "Cannot wait for "
-                  + version
-                  + " to catch up: it was never started. "
-                  + known(history)
-                  + " Start it with JobHost#startVersion first."));
       return;
     }
     last = state.get();
@@ -105,9 +101,9 @@ public final class CatchUpWait implements RegistryListener {
    * Waits up to {@code timeout} for the outcome.
    *
    * @return the job's history that lists the version as caught up
-   * @throws IllegalStateException if the version is retired or was never started, or the host
-   *     closed
-   * @throws CatchUpTimeoutException if it has not caught up within {@code timeout}
+   * @throws IllegalStateException if the version is retired, or the host closed
+   * @throws CatchUpTimeoutException if it has not caught up within {@code timeout}, or was not
+   *     started by then
    * @throws KappaException if the thread is interrupted (its interrupt flag is set again)
    */
   public JobHistory await(Duration timeout) {
@@ -126,6 +122,17 @@ public final class CatchUpWait implements RegistryListener {
 
   private CatchUpTimeoutException timedOut(Duration timeout) {
     VersionState state = last;
+    if (state == null) {
+      return new CatchUpTimeoutException(
+          version
+              + " has not caught up within "
+              + timeout
+              + ": it was never started. "
+              + listed
+              + " Start it with JobHost#startVersion, on any instance.",
+          version,
+          null);
+    }
     ReplayProgress measured = progress.get().orElse(null);
     String where;
     if (measured != null) {
@@ -143,7 +150,7 @@ public final class CatchUpWait implements RegistryListener {
             + " has not caught up within "
             + timeout
             + ": the registry lists it as "
-            + (state == null ? "unknown" : state.status())
+            + state.status()
             + ". "
             + where
             + " Wait longer, or swap to it with force to serve tables built from part of the"

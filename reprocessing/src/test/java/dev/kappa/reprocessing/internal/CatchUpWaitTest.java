@@ -138,16 +138,27 @@ class CatchUpWaitTest {
   }
 
   @Test
-  void shouldRefuseToWaitForAVersionTheRegistryNeverStarted() {
+  void shouldSayAVersionTheRegistryDoesNotListWasNeverStartedWhenTheTimeIsUp() {
     CatchUpWait wait = new CatchUpWait(JobVersion.of(JOB, 7), "host-a", false, Optional::empty);
 
     wait.consider(fold(START_V1, START_V2, V2_CAUGHT_UP));
 
-    assertThatThrownBy(() -> wait.await(LONG))
-        .isInstanceOf(IllegalStateException.class)
+    assertThatThrownBy(() -> wait.await(Duration.ofMillis(50)))
+        .isInstanceOf(CatchUpTimeoutException.class)
         .hasMessage(
-            "Cannot wait for 'sites' v7 to catch up: it was never started. The registry lists [v1"
-                + " REPLAYING (active), v2 CAUGHT_UP]. Start it with JobHost#startVersion first.");
+            "'sites' v7 has not caught up within PT0.05S: it was never started. The registry lists"
+                + " [v1 REPLAYING (active), v2 CAUGHT_UP]. Start it with JobHost#startVersion, on"
+                + " any instance.");
+  }
+
+  @Test
+  void shouldWaitForAVersionStartedElsewhereThatTheRegistryDoesNotListHereYet() {
+    CatchUpWait wait = waitHere(Optional.empty());
+    wait.consider(fold(START_V1));
+
+    wait.consider(fold(START_V1, START_V2, V2_CAUGHT_UP));
+
+    assertThat(wait.await(Duration.ZERO).version(2)).isPresent();
   }
 
   @Test
