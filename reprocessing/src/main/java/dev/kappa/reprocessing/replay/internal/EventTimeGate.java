@@ -32,13 +32,12 @@ import org.jspecify.annotations.Nullable;
  * until none has for a second. Then it reads the event time of every fetched record ({@link
  * RecordTimes}) and holds each record until its time is at most {@code maxSkew} after the low
  * watermark; records of one partition pass in offset order. Once every partition has caught up and
- * nothing is held, alignment is off: records pass as they are fetched, only the time of the last
- * record of each fetch is read, and the gate notes the commits. It aligns again as soon as a
- * partition here lags (checked on every poll), a partition elsewhere lags or is unknown (checked
- * against the board; offsets the cluster has not confirmed for a while count as unknown, see {@link
- * CheckedOffsets}), or a fetch or a commit here finds its partition more than half the skew ahead
- * of the low watermark (an instance stopped, and its partitions stand still; or this one came back
- * to a backlog).
+ * nothing is held, alignment is off: records pass as they are fetched and no time is read, and the
+ * gate only notes the commits. It aligns again as soon as a partition here lags (checked on every
+ * poll), a partition elsewhere lags or is unknown (checked against the board; offsets the cluster
+ * has not confirmed for a while count as unknown, see {@link CheckedOffsets}), or a commit here
+ * finds its partition's frontier more than half the skew ahead of the low watermark (an instance
+ * stopped, and its partitions stand still).
  *
  * <p>The frontier of a partition run here is the event time of its first record not committed yet:
  * of the records released and not yet committed, else of those held, else of the last one
@@ -281,23 +280,11 @@ public final class EventTimeGate {
       partitions.put(partition, state);
     }
     if (!alignment.on() && state.held.isEmpty()) {
-      // Only the last record's time is read, and only if there is one.
-      Optional<String> ahead =
-          records.isEmpty()
-              ? Optional.empty()
-              : ahead(
-                  partition,
-                  times.of(records.get(records.size() - 1)),
-                  computeWatermark(),
-                  "fetched records up to event time");
-      if (ahead.isEmpty()) {
-        for (ConsumerRecord<byte[], byte[]> record : records) {
-          state.inFlight.addLast(new SourcePartition.Held(record, SourcePartition.NOT_READ));
-        }
-        state.publishIfMoved(times, board);
-        return false;
+      for (ConsumerRecord<byte[], byte[]> record : records) {
+        state.inFlight.addLast(new SourcePartition.Held(record, SourcePartition.NOT_READ));
       }
-      alignment.turnOn(ahead.get());
+      state.publishIfMoved(times, board);
+      return false;
     }
     for (ConsumerRecord<byte[], byte[]> record : records) {
       long time = times.of(record);
@@ -320,11 +307,8 @@ public final class EventTimeGate {
   }
 
   /**
-   * Why {@code partition} must align, if it must: its event time {@code time} (the last record
-   * fetched, or its frontier once committed) is more than half the skew after the low watermark of
-   * the other partitions. Checked while alignment is off, before records pass and after commits, so
-   * that a partition that comes back from an outage to a backlog, or one that runs on while another
-   * instance is away, turns alignment on.
+   * Why {@code partition} must align, if it must: its frontier {@code time} is more than half the
+   * skew after the low watermark of the other partitions, as when another instance is away.
    */
   private Optional<String> ahead(
       TopicPartition partition, long time, Watermark.Low low, String what) {

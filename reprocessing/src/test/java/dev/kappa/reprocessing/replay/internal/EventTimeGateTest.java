@@ -255,21 +255,6 @@ class EventTimeGateTest {
   }
 
   @Test
-  void shouldAlignAgainBeforePassingAFetchThatRunsHalfTheSkewAheadOfAStalledPartition() {
-    TestBoard board = new TestBoard(A, B);
-    // B's instance is away since its record at 10 s; A's comes back to a backlog up to 30 s.
-    board.offsets.put(B, new SharedPositions.Offsets(90, 95));
-    board.published.put(B, new SharedPositions.Published(90, at(10)));
-    EventTimeGate gate = caughtUpOnA(board);
-
-    assertThat(gate.hold(THREAD_1, A, List.of(reading(A, 0, 11), reading(A, 1, 30)), next(2)))
-        .as("held, not passed as fetched")
-        .isTrue();
-    assertThat(gate.aligning()).isTrue();
-    assertThat(timesOf(gate.release(THREAD_1, Set.of(), 100), A)).containsExactly(11.0);
-  }
-
-  @Test
   void shouldShareTheWatermarkBetweenTheStreamThreadsOfAnInstance() {
     TestBoard board = new TestBoard(A, B);
     EventTimeGate gate = gate(board);
