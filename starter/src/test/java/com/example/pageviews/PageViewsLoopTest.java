@@ -1,6 +1,7 @@
 package com.example.pageviews;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.kappa.embedded.EmbeddedKafkaExtension;
 import dev.kappa.topology.runtime.JobConfig;
@@ -13,7 +14,6 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The job on a real Kafka broker, started in this JVM for the tests of this class. */
@@ -41,18 +41,16 @@ class PageViewsLoopTest {
 
   @Test
   @Order(2)
-  @Timeout(120)
-  void shouldRunAJobAloneAsAKafkaStreamsApplication() throws InterruptedException {
+  void shouldRunAJobAloneAsAKafkaStreamsApplication() {
     // The first test sent five views, one without a page.
     // tag::running-job[]
     JobConfig config = JobConfig.builder(kafka.bootstrapServers()).build(); // exactly-once
     try (RunningJob running = RunningJob.start(PageViewsJob.v1().topology(), config)) {
       running.awaitRunning(Duration.ofSeconds(60));
       // running.streams() is its KafkaStreams; running.deadLetters() counts what it dead-lettered
-      while (running.deadLetters().total() == 0) {
-        Thread.sleep(100);
-      }
-      assertThat(running.deadLetters().total()).isEqualTo(1);
+      await()
+          .atMost(Duration.ofMinutes(1))
+          .untilAsserted(() -> assertThat(running.deadLetters().total()).isEqualTo(1));
     }
     // end::running-job[]
   }
