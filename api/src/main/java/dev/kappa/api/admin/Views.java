@@ -8,14 +8,21 @@ import dev.kappa.reprocessing.replay.Alignment;
 import dev.kappa.reprocessing.replay.PartitionProgress;
 import dev.kappa.reprocessing.replay.ReplayPlan;
 import dev.kappa.reprocessing.replay.ReplayProgress;
+import dev.kappa.topology.JobTopology;
 import dev.kappa.topology.KappaJob;
 import dev.kappa.topology.ServingTable;
 import dev.kappa.topology.runtime.RunningJob;
 import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.apache.kafka.streams.TopologyDescription;
 import org.jspecify.annotations.Nullable;
 
 /** The JSON bodies of the job and admin endpoints. */
@@ -91,6 +98,127 @@ final class Views {
           table.shape().name(),
           table.keys().type().getName(),
           table.values().type().getName());
+    }
+  }
+
+  /**
+   * The Kafka Streams topology of a version, as {@link TopologyDescription} describes it: its
+   * sub-topologies (the parts that share no stream and run as separate tasks) and global stores.
+   */
+  record TopologyView(
+      String job,
+      int version,
+      String applicationId,
+      List<SubtopologyView> subtopologies,
+      List<GlobalStoreView> globalStores) {
+
+    static TopologyView of(JobVersion version, JobTopology topology) {
+      return of(version, topology.applicationId(), topology.topology().describe());
+    }
+
+    static TopologyView of(
+        JobVersion version, String applicationId, TopologyDescription description) {
+      return new TopologyView(
+          version.job(),
+          version.number(),
+          applicationId,
+          description.subtopologies().stream()
+              .sorted(Comparator.comparingInt(TopologyDescription.Subtopology::id))
+              .map(SubtopologyView::of)
+              .toList(),
+          description.globalStores().stream()
+              .sorted(Comparator.comparingInt(TopologyDescription.GlobalStore::id))
+              .map(GlobalStoreView::of)
+              .toList());
+    }
+  }
+
+  /** A sub-topology: its nodes, sources first, each after the nodes that feed it. */
+  record SubtopologyView(int id, List<NodeView> nodes) {
+
+    static SubtopologyView of(TopologyDescription.Subtopology subtopology) {
+      return new SubtopologyView(
+          subtopology.id(), ordered(subtopology.nodes()).stream().map(NodeView::of).toList());
+    }
+
+    /**
+     * The nodes from the sources down, breadth first: {@code describe()} holds them in a set whose
+     * order says nothing, and a reader (or a drawing) follows the stream from its sources.
+     */
+    private static List<TopologyDescription.Node> ordered(Set<TopologyDescription.Node> nodes) {
+      Comparator<TopologyDescription.Node> byName =
+          Comparator.comparing(TopologyDescription.Node::name);
+      List<TopologyDescription.Node> order = new ArrayList<>();
+      Set<String> seen = new HashSet<>();
+      Deque<TopologyDescription.Node> next = new ArrayDeque<>();
+      nodes.stream()
+          .filter(node -> node.predecessors().isEmpty())
+          .sorted(byName)
+          .forEach(next::add);
+      while (!next.isEmpty()) {
+        TopologyDescription.Node node = next.poll();
+        if (seen.add(node.name())) {
+          order.add(node);
+          node.successors().stream().sorted(byName).forEach(next::add);
+        }
+      }
+      // A node on a cycle with no source before it: still listed.
+      nodes.stream().filter(node -> !seen.contains(node.name())).sorted(byName).forEach(order::add);
+      return order;
+    }
+  }
+
+  /**
+   * A node of a sub-topology.
+   *
+   * @param kind {@code source}, {@code processor} or {@code sink}
+   * @param topics the topics a source reads (a pattern as {@code /regex/}); empty for other nodes
+   * @param topic the topic a sink writes; null for other nodes and for a sink that picks its topic
+   *     per record
+   * @param stores the state stores a processor uses; empty for other nodes
+   * @param successors the names of the nodes it forwards to
+   */
+  record NodeView(
+      String name,
+      String kind,
+      List<String> topics,
+      @Nullable String topic,
+      List<String> stores,
+      List<String> successors) {
+
+    static NodeView of(TopologyDescription.Node node) {
+      List<String> successors =
+          node.successors().stream().map(TopologyDescription.Node::name).sorted().toList();
+      if (node instanceof TopologyDescription.Source source) {
+        return new NodeView(
+            source.name(), "source", sourceTopics(source), null, List.of(), successors);
+      }
+      if (node instanceof TopologyDescription.Sink sink) {
+        return new NodeView(sink.name(), "sink", List.of(), sink.topic(), List.of(), successors);
+      }
+      List<String> stores =
+          node instanceof TopologyDescription.Processor processor
+              ? processor.stores().stream().sorted().toList()
+              : List.of();
+      return new NodeView(node.name(), "processor", List.of(), null, stores, successors);
+    }
+
+    private static List<String> sourceTopics(TopologyDescription.Source source) {
+      if (source.topicSet() != null) {
+        return source.topicSet().stream().sorted().toList();
+      }
+      return source.topicPattern() == null
+          ? List.of()
+          : List.of("/" + source.topicPattern().pattern() + "/");
+    }
+  }
+
+  /** A global store: the source that fills it and the processor that writes it. */
+  record GlobalStoreView(int id, NodeView source, NodeView processor) {
+
+    static GlobalStoreView of(TopologyDescription.GlobalStore store) {
+      return new GlobalStoreView(
+          store.id(), NodeView.of(store.source()), NodeView.of(store.processor()));
     }
   }
 
