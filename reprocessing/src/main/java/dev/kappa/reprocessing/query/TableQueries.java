@@ -84,6 +84,27 @@ public final class TableQueries {
     return new TableView<>(job, table, OptionalInt.empty());
   }
 
+  /**
+   * The serving table called {@code name} of {@code job}, looked up by name: in version {@code
+   * number}, or in the version that is active now if {@code number} is empty. The view stays on
+   * that version, so that every query through it is answered by the same version, even across a
+   * swap.
+   *
+   * @throws UnknownJobException if this instance does not host {@code job}
+   * @throws UnknownVersionException if the registry does not list the version, this instance has
+   *     not its code, or the job has no active version
+   * @throws UnknownTableException if the version has no serving table called {@code name}
+   */
+  public TableView<?, ?> table(String job, String name, OptionalInt number) {
+    Objects.requireNonNull(name, "name");
+    Resolved resolved = resolve(job, name, number);
+    return view(job, resolved.served().table(), resolved.version().number());
+  }
+
+  private <K, V> TableView<K, V> view(String job, ServingTable<K, V> table, int number) {
+    return new TableView<>(job, table, OptionalInt.of(number));
+  }
+
   /** One serving table of one job, in the active version or in a version asked for. */
   public final class TableView<K, V> {
     private final String job;
@@ -94,6 +115,21 @@ public final class TableQueries {
       this.job = job;
       this.table = table;
       this.version = version;
+    }
+
+    /** The job whose table this is. */
+    public String job() {
+      return job;
+    }
+
+    /** The table, as its job defines it. */
+    public ServingTable<K, V> servingTable() {
+      return table;
+    }
+
+    /** The version this view reads, or empty if it reads the active version at each query. */
+    public OptionalInt version() {
+      return version;
     }
 
     /** The same table in version {@code number}, whether or not it is active. */
@@ -340,32 +376,8 @@ public final class TableQueries {
     }
 
     private Target target() {
-      int number = version.orElseGet(() -> activeVersion(job));
-      JobVersion jobVersion = JobVersion.of(job, number);
-      JobTopology topology =
-          versions
-              .topology(jobVersion)
-              .orElseThrow(
-                  () ->
-                      new UnknownTableException(
-                          "Cannot query "
-                              + jobVersion
-                              + ": this instance does not have its code. Versions are numbered"
-                              + " from the registry; ask for a version this instance runs."));
-      ServedTable served =
-          topology
-              .servedTable(table.name())
-              .orElseThrow(
-                  () ->
-                      new UnknownTableException(
-                          "Job '"
-                              + job
-                              + "' has no serving table '"
-                              + table.name()
-                              + "' in v"
-                              + number
-                              + "; its tables are "
-                              + topology.servedTables().stream().map(ServedTable::name).toList()));
+      Resolved resolved = resolve(job, table.name(), version);
+      JobVersion jobVersion = resolved.version();
       KafkaStreams streams =
           versions
               .streams(jobVersion)
@@ -377,7 +389,7 @@ public final class TableQueries {
           && streams.state() != KafkaStreams.State.REBALANCING) {
         throw notReady(jobVersion, "it is " + streams.state());
       }
-      return new Target(jobVersion, topology, served, streams);
+      return new Target(jobVersion, resolved.topology(), resolved.served(), streams);
     }
 
     private KeyLocation locate(Target target, K key) {
@@ -473,19 +485,39 @@ public final class TableQueries {
     }
   }
 
-  private int activeVersion(String job) {
-    OptionalInt active = versions.activeVersion(job);
-    if (active.isEmpty()) {
-      throw new UnknownTableException(
-          "Job '"
-              + job
-              + "' has no active version"
-              + (versions.jobs().contains(job)
-                  ? ": start its first version"
-                  : "; the jobs here are " + new TreeSet<>(versions.jobs())));
+  /** The one lookup of a job's table by name, in a version asked for or in the active one. */
+  private Resolved resolve(String job, String name, OptionalInt number) {
+    Set<String> jobs = versions.jobs();
+    if (!jobs.contains(job)) {
+      throw UnknownJobException.of(job, jobs);
     }
-    return active.getAsInt();
+    int pinned =
+        number.isPresent()
+            ? number.getAsInt()
+            : versions.activeVersion(job).orElseThrow(() -> UnknownVersionException.noActive(job));
+    Set<Integer> listed = versions.listedVersions(job);
+    if (!listed.contains(pinned)) {
+      throw UnknownVersionException.notListed(job, pinned, listed);
+    }
+    JobVersion version = JobVersion.of(job, pinned);
+    JobTopology topology =
+        versions.topology(version).orElseThrow(() -> UnknownVersionException.noCode(version));
+    ServedTable served =
+        topology
+            .servedTable(name)
+            .orElseThrow(
+                () ->
+                    new UnknownTableException(
+                        "Unknown table '"
+                            + name
+                            + "' of "
+                            + version
+                            + "; its tables are "
+                            + topology.servedTables().stream().map(ServedTable::name).toList()));
+    return new Resolved(version, topology, served);
   }
+
+  private record Resolved(JobVersion version, JobTopology topology, ServedTable served) {}
 
   /**
    * The topics read by the tasks that hold a store, as the broker names them: the description names
