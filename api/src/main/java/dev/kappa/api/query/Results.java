@@ -68,8 +68,8 @@ final class Results {
 
   /**
    * One table of two versions compared: counts of rows equal, different and present in one version
-   * only, and the first differences in key order. {@code complete} is false when a partition of
-   * either version did not answer (it is moving between instances); the counts then leave it out.
+   * only, and the first differences in key order. {@code complete} is false for a table that was
+   * not compared as a whole (a session table), as {@code note} says.
    */
   record TableComparison(
       String table,

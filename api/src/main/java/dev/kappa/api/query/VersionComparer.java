@@ -15,6 +15,7 @@ import dev.kappa.reprocessing.query.Comparison;
 import dev.kappa.reprocessing.query.Difference;
 import dev.kappa.reprocessing.query.LocalComparison;
 import dev.kappa.reprocessing.query.RowRange;
+import dev.kappa.reprocessing.query.StoreNotReadyException;
 import dev.kappa.reprocessing.query.TableQueries.TableView;
 import dev.kappa.reprocessing.query.TableRow;
 import dev.kappa.topology.KappaException;
@@ -22,6 +23,7 @@ import dev.kappa.topology.ServingTable;
 import io.micronaut.scheduling.TaskExecutors;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -258,18 +260,34 @@ final class VersionComparer {
     }
     firstCovered.addAll(firstRows.keySet());
     secondCovered.addAll(secondRows.keySet());
-    boolean complete = true;
+    Set<Integer> missing = new TreeSet<>(partitions(firstHolders));
+    missing.removeAll(firstCovered);
+    Set<Integer> secondMissing = new TreeSet<>(partitions(secondHolders));
+    secondMissing.removeAll(secondCovered);
     for (Map.Entry<Integer, List<TableRow<K>>> rows : firstRows.entrySet()) {
       List<TableRow<K>> other = secondRows.get(rows.getKey());
       if (other == null) {
-        complete = false;
+        secondMissing.add(rows.getKey());
       } else {
         comparisons.add(Comparison.of(rows.getValue(), other, same, order, request.limit()));
       }
     }
-    complete &= firstRows.keySet().containsAll(secondRows.keySet());
-    complete &= firstCovered.containsAll(partitions(firstHolders));
-    complete &= secondCovered.containsAll(partitions(secondHolders));
+    secondRows.keySet().stream().filter(p -> !firstRows.containsKey(p)).forEach(missing::add);
+    if (!missing.isEmpty() || !secondMissing.isEmpty()) {
+      throw new StoreNotReadyException(
+          "Table '"
+              + table.name()
+              + "' cannot be compared yet: partitions "
+              + missing
+              + " of v"
+              + request.first()
+              + " and "
+              + secondMissing
+              + " of v"
+              + request.second()
+              + " are moving between instances",
+          Duration.ofSeconds(1));
+    }
     Comparison<K> merged = Comparison.merge(comparisons, order, request.limit());
     return new TableComparison(
         table.name(),
@@ -278,9 +296,9 @@ final class VersionComparer {
         merged.different(),
         merged.onlyInFirst(),
         merged.onlyInSecond(),
-        complete,
+        true,
         merged.truncated(),
-        complete ? null : "Some partitions are moving between instances; ask again",
+        null,
         merged.differences().stream().map(this::differenceRow).toList());
   }
 

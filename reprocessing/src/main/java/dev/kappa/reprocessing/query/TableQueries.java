@@ -54,6 +54,9 @@ import org.jspecify.annotations.Nullable;
  * Answer<List<WindowValue<Usage>>> windows =
  *     queries.table("network-usage", USAGE_BY_NODE).windows("n-0001", from, to);
  * Answer<Optional<Usage>> v1 = queries.table("network-usage", TOTALS).inVersion(1).get("c-7");
+ * // Before a swap: v1 against v2, over the keys of the partitions this instance holds in both.
+ * LocalComparison<String> diff = queries.table("network-usage", TOTALS).inVersion(1)
+ *     .compareWith(2, new RowRange<>(null, null, from, to), 20, 100_000);
  * }</pre>
  *
  * <p>A key whose partition another instance holds is not answered here: {@link
