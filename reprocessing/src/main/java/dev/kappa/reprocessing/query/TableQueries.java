@@ -18,6 +18,7 @@ import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
@@ -191,16 +192,10 @@ public final class TableQueries {
     public Answer<PartitionRows<KeyValue<K, V>>> rangeByPartition(
         @Nullable K from, @Nullable K to) {
       Target target = target(ServingTable.Shape.KEY_VALUE, "read a range of keys");
-      Map<Integer, List<TableRow<K>>> rows =
-          rows(target, new RowRange<>(from, to, Instant.EPOCH, Instant.EPOCH), Integer.MAX_VALUE);
-      return new Answer<>(
-          target.version(),
-          new PartitionRows<>(
-              new TreeSet<>(rows.keySet()),
-              rows.values().stream()
-                  .flatMap(List::stream)
-                  .map(row -> KeyValue.pair(row.key(), value(row.value())))
-                  .toList()));
+      return answer(
+          target,
+          new RowRange<>(from, to, Instant.EPOCH, Instant.EPOCH),
+          row -> KeyValue.pair(row.key(), value(row.value())));
     }
 
     /**
@@ -215,20 +210,23 @@ public final class TableQueries {
         Instant from, Instant to) {
       checkTimeRange(from, to);
       Target target = target(ServingTable.Shape.WINDOWED, "read windows of all keys");
-      Map<Integer, List<TableRow<K>>> rows =
-          rows(target, new RowRange<>(null, null, from, to), Integer.MAX_VALUE);
+      return answer(
+          target,
+          new RowRange<>(null, null, from, to),
+          row ->
+              KeyValue.pair(
+                  row.key(), new WindowValue<>(row.start(), row.end(), value(row.value()))));
+    }
+
+    /** Every row of {@code range} that this instance holds, as {@code row} makes it. */
+    private <R> Answer<PartitionRows<R>> answer(
+        Target target, RowRange<K> range, Function<TableRow<K>, R> row) {
+      Map<Integer, List<TableRow<K>>> rows = rows(target, range, Integer.MAX_VALUE);
       return new Answer<>(
           target.version(),
           new PartitionRows<>(
               new TreeSet<>(rows.keySet()),
-              rows.values().stream()
-                  .flatMap(List::stream)
-                  .map(
-                      row ->
-                          KeyValue.pair(
-                              row.key(),
-                              new WindowValue<>(row.start(), row.end(), value(row.value()))))
-                  .toList()));
+              rows.values().stream().flatMap(List::stream).map(row).toList()));
     }
 
     /**
