@@ -357,6 +357,11 @@ public final class JobHost implements AutoCloseable, ServingVersions {
   }
 
   @Override
+  public Set<Integer> listedVersions(String job) {
+    return registry.history(job).versions().keySet();
+  }
+
+  @Override
   public Optional<HostInfo> localHost() {
     Object server = config.overrides().get(StreamsConfig.APPLICATION_SERVER_CONFIG);
     return server == null || server.toString().isBlank()

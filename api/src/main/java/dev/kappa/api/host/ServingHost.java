@@ -5,6 +5,8 @@ import dev.kappa.api.VersionedJob;
 import dev.kappa.reprocessing.JobHost;
 import dev.kappa.reprocessing.ReplaySettings;
 import dev.kappa.reprocessing.query.StoreNotReadyException;
+import dev.kappa.reprocessing.query.UnknownJobException;
+import dev.kappa.reprocessing.query.UnknownVersionException;
 import dev.kappa.reprocessing.registry.VersionState;
 import dev.kappa.topology.JobDefinitionException;
 import dev.kappa.topology.KappaException;
@@ -27,7 +29,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import org.apache.kafka.streams.StreamsConfig;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -93,8 +94,7 @@ public final class ServingHost implements ApplicationEventListener<ServerStartup
   public JobHost requireJob(String job) {
     JobHost running = require();
     if (!running.jobs().contains(job)) {
-      throw new UnknownJobException(
-          "Unknown job '" + job + "'; the jobs here are " + new TreeSet<>(running.jobs()));
+      throw UnknownJobException.of(job, running.jobs());
     }
     return running;
   }
@@ -108,14 +108,7 @@ public final class ServingHost implements ApplicationEventListener<ServerStartup
     return host.history(job)
         .version(number)
         .orElseThrow(
-            () ->
-                new UnknownVersionException(
-                    "Unknown version "
-                        + number
-                        + " of job '"
-                        + job
-                        + "'; the registry lists "
-                        + host.history(job).versions().keySet()));
+            () -> UnknownVersionException.notListed(job, number, host.listedVersions(job)));
   }
 
   /**

@@ -1,13 +1,13 @@
 package dev.kappa.api.problem;
 
-import dev.kappa.api.host.UnknownJobException;
-import dev.kappa.api.host.UnknownVersionException;
 import dev.kappa.api.peer.NotRoutableException;
 import dev.kappa.api.query.BadQueryException;
 import dev.kappa.api.query.KeyNotFoundException;
 import dev.kappa.reprocessing.query.KeyElsewhereException;
 import dev.kappa.reprocessing.query.StoreNotReadyException;
+import dev.kappa.reprocessing.query.UnknownJobException;
 import dev.kappa.reprocessing.query.UnknownTableException;
+import dev.kappa.reprocessing.query.UnknownVersionException;
 import dev.kappa.reprocessing.registry.CommandRefusedException;
 import dev.kappa.reprocessing.replay.IncompleteHistoryException;
 import io.micronaut.http.HttpStatus;

@@ -3,6 +3,7 @@ package dev.kappa.api.query;
 import dev.kappa.api.host.ServingHost;
 import dev.kappa.api.peer.PeerClient;
 import dev.kappa.api.query.QueryParameters.TimeRange;
+import dev.kappa.api.query.Results.ComparisonPart;
 import dev.kappa.api.query.Results.KeyResult;
 import dev.kappa.api.query.Results.PartitionResult;
 import dev.kappa.api.query.Results.WindowsResult;
@@ -31,10 +32,12 @@ final class PeerQueryController {
 
   private final ServingHost serving;
   private final LocalQueries local;
+  private final VersionComparer comparer;
 
-  PeerQueryController(ServingHost serving, LocalQueries local) {
+  PeerQueryController(ServingHost serving, LocalQueries local, VersionComparer comparer) {
     this.serving = serving;
     this.local = local;
+    this.comparer = comparer;
   }
 
   @Get(uri = "/keys/{key}", produces = MediaType.APPLICATION_JSON)
@@ -80,6 +83,22 @@ final class PeerQueryController {
     TimeRange range = QueryParameters.timeRange(from, to);
     return local.windowRange(
         resolve(job, table, version), range.from(), range.to(), QueryParameters.limit(limit));
+  }
+
+  @Get(uri = "/compare", produces = MediaType.APPLICATION_JSON)
+  ComparisonPart compare(
+      @PathVariable String job,
+      @PathVariable String table,
+      @QueryValue @Nullable String first,
+      @QueryValue @Nullable String second,
+      @QueryValue @Nullable String from,
+      @QueryValue @Nullable String to,
+      @QueryValue @Nullable String keyFrom,
+      @QueryValue @Nullable String keyTo,
+      @QueryValue @Nullable String limit) {
+    return comparer.localPart(
+        table,
+        CompareController.request(job, first + "," + second, from, to, keyFrom, keyTo, limit));
   }
 
   private ResolvedTable<?, ?> resolve(String job, String table, @Nullable String version) {

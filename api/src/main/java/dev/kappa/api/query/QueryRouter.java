@@ -202,7 +202,7 @@ final class QueryRouter {
   }
 
   /** What another instance answered, or the exception it ended with, as it was thrown. */
-  private static PartitionResult joined(CompletableFuture<PartitionResult> answer) {
+  static <T> T joined(CompletableFuture<T> answer) {
     try {
       return answer.join();
     } catch (CompletionException e) {
@@ -284,7 +284,7 @@ final class QueryRouter {
   }
 
   /** Runs {@code attempt} until it answers, or until the wait for a store is over. */
-  private <T> T retrying(Supplier<T> attempt) {
+  <T> T retrying(Supplier<T> attempt) {
     long deadline = System.nanoTime() + properties.getRouting().getNotReadyWait().toNanos();
     Duration backoff = properties.getRouting().getRetryBackoff();
     while (true) {

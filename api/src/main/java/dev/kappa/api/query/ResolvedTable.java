@@ -1,12 +1,9 @@
 package dev.kappa.api.query;
 
 import dev.kappa.api.host.ServingHost;
-import dev.kappa.api.host.UnknownVersionException;
 import dev.kappa.reprocessing.JobHost;
 import dev.kappa.reprocessing.JobVersion;
 import dev.kappa.reprocessing.query.TableQueries;
-import dev.kappa.reprocessing.query.UnknownTableException;
-import dev.kappa.topology.JobTopology;
 import dev.kappa.topology.ServingTable;
 import java.util.OptionalInt;
 import org.jspecify.annotations.Nullable;
@@ -19,44 +16,25 @@ import org.jspecify.annotations.Nullable;
 record ResolvedTable<K, V>(
     JobHost host, JobVersion version, ServingTable<K, V> table, TableQueries.TableView<K, V> view) {
 
+  /**
+   * @throws dev.kappa.reprocessing.query.UnknownTableException if the job, version or table is
+   *     unknown (as {@link TableQueries#table(String, String, OptionalInt)} says)
+   */
   static ResolvedTable<?, ?> of(
       ServingHost serving, String job, String tableName, @Nullable Integer versionNumber) {
-    JobHost host = serving.requireJob(job);
-    int number;
-    if (versionNumber != null) {
-      number = versionNumber;
-    } else {
-      OptionalInt active = host.activeVersion(job);
-      if (active.isEmpty()) {
-        throw new UnknownVersionException(
-            "Job '" + job + "' has no active version yet: start one with the admin API");
-      }
-      number = active.getAsInt();
-    }
-    ServingHost.requireVersion(host, job, number);
-    JobVersion version = JobVersion.of(job, number);
-    JobTopology topology =
-        host.topology(version)
-            .orElseThrow(
-                () ->
-                    new UnknownVersionException(
-                        "This instance does not have the code of " + version));
-    ServingTable<?, ?> table =
-        topology
-            .job()
-            .servingTable(tableName)
-            .orElseThrow(
-                () ->
-                    new UnknownTableException(
-                        "Unknown table '"
-                            + tableName
-                            + "' of "
-                            + version
-                            + "; its tables are "
-                            + topology.job().servingTables().stream()
-                                .map(ServingTable::name)
-                                .toList()));
-    return create(host, version, table);
+    JobHost host = serving.require();
+    return of(
+        host,
+        host.queries()
+            .table(
+                job,
+                tableName,
+                versionNumber == null ? OptionalInt.empty() : OptionalInt.of(versionNumber)));
+  }
+
+  private static <K, V> ResolvedTable<K, V> of(JobHost host, TableQueries.TableView<K, V> view) {
+    JobVersion version = JobVersion.of(view.job(), view.version().getAsInt());
+    return new ResolvedTable<>(host, version, view.servingTable(), view);
   }
 
   /**
@@ -81,15 +59,6 @@ record ResolvedTable<K, V>(
                           : "")));
     }
     return this;
-  }
-
-  private static <K, V> ResolvedTable<K, V> create(
-      JobHost host, JobVersion version, ServingTable<K, V> table) {
-    return new ResolvedTable<>(
-        host,
-        version,
-        table,
-        host.queries().table(version.job(), table).inVersion(version.number()));
   }
 
   K key(String text) {

@@ -21,6 +21,9 @@ public interface ServingVersions {
   /** The active version of {@code job}, from the registry; empty if it has none. */
   OptionalInt activeVersion(String job);
 
+  /** The versions of {@code job} that the registry lists, retired ones included. */
+  Set<Integer> listedVersions(String job);
+
   /**
    * This instance's {@code application.server}, which the other instances see in the metadata of
    * the keys it holds; empty if it advertises none.

@@ -14,9 +14,11 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
@@ -53,6 +55,9 @@ import org.jspecify.annotations.Nullable;
  * Answer<List<WindowValue<Usage>>> windows =
  *     queries.table("network-usage", USAGE_BY_NODE).windows("n-0001", from, to);
  * Answer<Optional<Usage>> v1 = queries.table("network-usage", TOTALS).inVersion(1).get("c-7");
+ * // Before a swap: v1 against v2, over the keys of the partitions this instance holds in both.
+ * LocalComparison<String> diff = queries.table("network-usage", TOTALS).inVersion(1)
+ *     .compareWith(2, new RowRange<>(null, null, from, to), 20, 100_000);
  * }</pre>
  *
  * <p>A key whose partition another instance holds is not answered here: {@link
@@ -84,6 +89,27 @@ public final class TableQueries {
     return new TableView<>(job, table, OptionalInt.empty());
   }
 
+  /**
+   * The serving table called {@code name} of {@code job}, looked up by name: in version {@code
+   * number}, or in the version that is active now if {@code number} is empty. The view stays on
+   * that version, so that every query through it is answered by the same version, even across a
+   * swap.
+   *
+   * @throws UnknownJobException if this instance does not host {@code job}
+   * @throws UnknownVersionException if the registry does not list the version, this instance has
+   *     not its code, or the job has no active version
+   * @throws UnknownTableException if the version has no serving table called {@code name}
+   */
+  public TableView<?, ?> table(String job, String name, OptionalInt number) {
+    Objects.requireNonNull(name, "name");
+    Resolved resolved = resolve(job, name, number);
+    return view(job, resolved.served().table(), resolved.version().number());
+  }
+
+  private <K, V> TableView<K, V> view(String job, ServingTable<K, V> table, int number) {
+    return new TableView<>(job, table, OptionalInt.of(number));
+  }
+
   /** One serving table of one job, in the active version or in a version asked for. */
   public final class TableView<K, V> {
     private final String job;
@@ -94,6 +120,21 @@ public final class TableQueries {
       this.job = job;
       this.table = table;
       this.version = version;
+    }
+
+    /** The job whose table this is. */
+    public String job() {
+      return job;
+    }
+
+    /** The table, as its job defines it. */
+    public ServingTable<K, V> servingTable() {
+      return table;
+    }
+
+    /** The version this view reads, or empty if it reads the active version at each query. */
+    public OptionalInt version() {
+      return version;
     }
 
     /** The same table in version {@code number}, whether or not it is active. */
@@ -151,22 +192,10 @@ public final class TableQueries {
     public Answer<PartitionRows<KeyValue<K, V>>> rangeByPartition(
         @Nullable K from, @Nullable K to) {
       Target target = target(ServingTable.Shape.KEY_VALUE, "read a range of keys");
-      RangeQuery<K, V> query =
-          from == null && to == null
-              ? RangeQuery.withNoBounds()
-              : from == null
-                  ? RangeQuery.withUpperBound(to)
-                  : to == null ? RangeQuery.withLowerBound(from) : RangeQuery.withRange(from, to);
-      List<KeyValue<K, V>> rows = new ArrayList<>();
-      Map<Integer, QueryResult<KeyValueIterator<K, V>>> results =
-          query(target, query, Optional.empty());
-      for (QueryResult<KeyValueIterator<K, V>> result : results.values()) {
-        try (KeyValueIterator<K, V> iterator = result.getResult()) {
-          iterator.forEachRemaining(rows::add);
-        }
-      }
-      return new Answer<>(
-          target.version(), new PartitionRows<>(new TreeSet<>(results.keySet()), rows));
+      return answer(
+          target,
+          new RowRange<>(from, to, Instant.EPOCH, Instant.EPOCH),
+          row -> KeyValue.pair(row.key(), value(row.value())));
     }
 
     /**
@@ -181,25 +210,164 @@ public final class TableQueries {
         Instant from, Instant to) {
       checkTimeRange(from, to);
       Target target = target(ServingTable.Shape.WINDOWED, "read windows of all keys");
-      List<KeyValue<K, WindowValue<V>>> rows = new ArrayList<>();
-      Map<Integer, QueryResult<KeyValueIterator<Windowed<K>, Object>>> results =
-          query(
-              target, WindowRangeQuery.<K, Object>withWindowStartRange(from, to), Optional.empty());
-      for (QueryResult<KeyValueIterator<Windowed<K>, Object>> result : results.values()) {
-        try (KeyValueIterator<Windowed<K>, Object> iterator = result.getResult()) {
-          iterator.forEachRemaining(
-              window -> {
-                Instant start = window.key.window().startTime();
-                rows.add(
-                    KeyValue.pair(
-                        window.key.key(),
-                        new WindowValue<>(
-                            start, target.served().windowEnd(start), value(window.value))));
-              });
-        }
-      }
+      return answer(
+          target,
+          new RowRange<>(null, null, from, to),
+          row ->
+              KeyValue.pair(
+                  row.key(), new WindowValue<>(row.start(), row.end(), value(row.value()))));
+    }
+
+    /** Every row of {@code range} that this instance holds, as {@code row} makes it. */
+    private <R> Answer<PartitionRows<R>> answer(
+        Target target, RowRange<K> range, Function<TableRow<K>, R> row) {
+      Map<Integer, List<TableRow<K>>> rows = rows(target, range, Integer.MAX_VALUE);
       return new Answer<>(
-          target.version(), new PartitionRows<>(new TreeSet<>(results.keySet()), rows));
+          target.version(),
+          new PartitionRows<>(
+              new TreeSet<>(rows.keySet()),
+              rows.values().stream().flatMap(List::stream).map(row).toList()));
+    }
+
+    /**
+     * Compares this table in this view's version (the first) with the same table in version {@code
+     * other} (the second), over {@code range}, on this instance: the partitions it holds in both
+     * versions are compared here, and the rows of those it holds in one version only are returned
+     * for a router to pair with the other instances' rows. Values are equal when their serialized
+     * bytes are.
+     *
+     * @param limit the most differences to keep, the first in key order
+     * @param maxRows the most rows to read of either version
+     * @throws IllegalArgumentException if either version has more than {@code maxRows} rows in
+     *     {@code range} here
+     * @throws StoreNotReadyException if either store cannot answer yet
+     * @throws UnknownTableException if either version is unknown here, the table is a session table
+     *     (compare the windows of a key instead), or its shape or key type differs between the
+     *     versions
+     */
+    public LocalComparison<K> compareWith(int other, RowRange<K> range, int limit, int maxRows) {
+      Objects.requireNonNull(range, "range");
+      Target first = target();
+      Target second = target(OptionalInt.of(other));
+      ServingTable<?, ?> otherTable = second.served().table();
+      if (table.shape() == ServingTable.Shape.SESSION) {
+        throw wrongShape(first, "compare all rows");
+      }
+      if (otherTable.shape() != table.shape()
+          || !otherTable.keys().type().equals(table.keys().type())) {
+        throw new UnknownTableException(
+            "Cannot compare table '"
+                + table.name()
+                + "' of "
+                + first.version()
+                + " with "
+                + second.version()
+                + ": it is a "
+                + table.shape()
+                + " table of "
+                + table.keys().type().getSimpleName()
+                + " keys in one and a "
+                + otherTable.shape()
+                + " table of "
+                + otherTable.keys().type().getSimpleName()
+                + " keys in the other");
+      }
+      Map<Integer, List<TableRow<K>>> firstRows = rows(first, range, maxRows);
+      Map<Integer, List<TableRow<K>>> secondRows = rows(second, range, maxRows);
+      SortedSet<Integer> compared = new TreeSet<>(firstRows.keySet());
+      compared.retainAll(secondRows.keySet());
+      List<TableRow<K>> firstCompared = new ArrayList<>();
+      List<TableRow<K>> secondCompared = new ArrayList<>();
+      for (int partition : compared) {
+        firstCompared.addAll(firstRows.remove(partition));
+        secondCompared.addAll(secondRows.remove(partition));
+      }
+      Comparison<K> comparison =
+          Comparison.of(
+              firstCompared,
+              secondCompared,
+              Comparison.sameSerializedValues(table, otherTable),
+              Comparison.keyOrder(table),
+              limit);
+      return new LocalComparison<>(
+          first.version(),
+          second.version(),
+          compared,
+          comparison,
+          new TreeMap<>(firstRows),
+          new TreeMap<>(secondRows));
+    }
+
+    /**
+     * The rows of {@code range} in each partition of a key-value or windowed table that {@code
+     * target} holds here.
+     *
+     * @throws IllegalArgumentException if there are more than {@code maxRows}
+     */
+    private Map<Integer, List<TableRow<K>>> rows(Target target, RowRange<K> range, int maxRows) {
+      Map<Integer, List<TableRow<K>>> rows = new TreeMap<>();
+      int[] read = {0};
+      if (target.served().table().shape() == ServingTable.Shape.KEY_VALUE) {
+        @Nullable K from = range.fromKey();
+        @Nullable K to = range.toKey();
+        RangeQuery<K, Object> query =
+            from == null && to == null
+                ? RangeQuery.withNoBounds()
+                : from == null
+                    ? RangeQuery.withUpperBound(to)
+                    : to == null ? RangeQuery.withLowerBound(from) : RangeQuery.withRange(from, to);
+        query(target, query, Optional.empty())
+            .forEach(
+                (partition, result) -> {
+                  List<TableRow<K>> partitionRows = new ArrayList<>();
+                  try (KeyValueIterator<K, Object> iterator = result.getResult()) {
+                    iterator.forEachRemaining(
+                        pair -> {
+                          counted(target, read, maxRows);
+                          partitionRows.add(
+                              new TableRow<>(pair.key, null, null, stored(pair.value)));
+                        });
+                  }
+                  rows.put(partition, partitionRows);
+                });
+        return rows;
+      }
+      query(
+              target,
+              WindowRangeQuery.<K, Object>withWindowStartRange(range.from(), range.to()),
+              Optional.empty())
+          .forEach(
+              (partition, result) -> {
+                List<TableRow<K>> partitionRows = new ArrayList<>();
+                try (KeyValueIterator<Windowed<K>, Object> iterator = result.getResult()) {
+                  iterator.forEachRemaining(
+                      window -> {
+                        counted(target, read, maxRows);
+                        Instant start = window.key.window().startTime();
+                        partitionRows.add(
+                            new TableRow<>(
+                                window.key.key(),
+                                start,
+                                target.served().windowEnd(start),
+                                stored(window.value)));
+                      });
+                }
+                rows.put(partition, partitionRows);
+              });
+      return rows;
+    }
+
+    private void counted(Target target, int[] read, int maxRows) {
+      if (++read[0] > maxRows) {
+        throw new IllegalArgumentException(
+            "Table '"
+                + table.name()
+                + "' of "
+                + target.version()
+                + " has more than "
+                + maxRows
+                + " rows in the range asked for on this instance; ask for a narrower range");
+      }
     }
 
     /** Where this table's store sits in its version's topology, read once per version. */
@@ -282,8 +450,12 @@ public final class TableQueries {
 
     @SuppressWarnings("unchecked") // the table's value type, as the store was built with it
     private V value(Object stored) {
-      return (V)
-          (stored instanceof ValueAndTimestamp<?> timestamped ? timestamped.value() : stored);
+      return (V) stored(stored);
+    }
+
+    /** A value as a store gave it, without the timestamp that a timestamped store adds. */
+    private Object stored(Object stored) {
+      return stored instanceof ValueAndTimestamp<?> timestamped ? timestamped.value() : stored;
     }
 
     private void sessions(
@@ -340,32 +512,12 @@ public final class TableQueries {
     }
 
     private Target target() {
-      int number = version.orElseGet(() -> activeVersion(job));
-      JobVersion jobVersion = JobVersion.of(job, number);
-      JobTopology topology =
-          versions
-              .topology(jobVersion)
-              .orElseThrow(
-                  () ->
-                      new UnknownTableException(
-                          "Cannot query "
-                              + jobVersion
-                              + ": this instance does not have its code. Versions are numbered"
-                              + " from the registry; ask for a version this instance runs."));
-      ServedTable served =
-          topology
-              .servedTable(table.name())
-              .orElseThrow(
-                  () ->
-                      new UnknownTableException(
-                          "Job '"
-                              + job
-                              + "' has no serving table '"
-                              + table.name()
-                              + "' in v"
-                              + number
-                              + "; its tables are "
-                              + topology.servedTables().stream().map(ServedTable::name).toList()));
+      return target(version);
+    }
+
+    private Target target(OptionalInt number) {
+      Resolved resolved = resolve(job, table.name(), number);
+      JobVersion jobVersion = resolved.version();
       KafkaStreams streams =
           versions
               .streams(jobVersion)
@@ -377,7 +529,7 @@ public final class TableQueries {
           && streams.state() != KafkaStreams.State.REBALANCING) {
         throw notReady(jobVersion, "it is " + streams.state());
       }
-      return new Target(jobVersion, topology, served, streams);
+      return new Target(jobVersion, resolved.topology(), resolved.served(), streams);
     }
 
     private KeyLocation locate(Target target, K key) {
@@ -473,19 +625,62 @@ public final class TableQueries {
     }
   }
 
-  private int activeVersion(String job) {
-    OptionalInt active = versions.activeVersion(job);
-    if (active.isEmpty()) {
-      throw new UnknownTableException(
-          "Job '"
-              + job
-              + "' has no active version"
-              + (versions.jobs().contains(job)
-                  ? ": start its first version"
-                  : "; the jobs here are " + new TreeSet<>(versions.jobs())));
-    }
-    return active.getAsInt();
+  /**
+   * The serving tables of {@code job} in version {@code number}, or in the version that is active
+   * now if {@code number} is empty.
+   *
+   * @throws UnknownJobException if this instance does not host {@code job}
+   * @throws UnknownVersionException as for {@link #table(String, String, OptionalInt)}
+   */
+  public List<ServingTable<?, ?>> tables(String job, OptionalInt number) {
+    return resolveVersion(job, number).topology().servedTables().stream()
+        .<ServingTable<?, ?>>map(ServedTable::table)
+        .toList();
   }
+
+  /** The one lookup of a job's table by name, in a version asked for or in the active one. */
+  private Resolved resolve(String job, String name, OptionalInt number) {
+    VersionCode version = resolveVersion(job, number);
+    JobTopology topology = version.topology();
+    ServedTable served =
+        topology
+            .servedTable(name)
+            .orElseThrow(
+                () ->
+                    new UnknownTableException(
+                        "Unknown table '"
+                            + name
+                            + "' of "
+                            + version.version()
+                            + "; its tables are "
+                            + topology.servedTables().stream().map(ServedTable::name).toList()));
+    return new Resolved(version.version(), topology, served);
+  }
+
+  /** The lookup of a job's version, in a version asked for or in the active one. */
+  private VersionCode resolveVersion(String job, OptionalInt number) {
+    Set<String> jobs = versions.jobs();
+    if (!jobs.contains(job)) {
+      throw UnknownJobException.of(job, jobs);
+    }
+    int pinned =
+        number.isPresent()
+            ? number.getAsInt()
+            : versions.activeVersion(job).orElseThrow(() -> UnknownVersionException.noActive(job));
+    Set<Integer> listed = versions.listedVersions(job);
+    if (!listed.contains(pinned)) {
+      throw UnknownVersionException.notListed(job, pinned, listed);
+    }
+    JobVersion version = JobVersion.of(job, pinned);
+    JobTopology topology =
+        versions.topology(version).orElseThrow(() -> UnknownVersionException.noCode(version));
+    return new VersionCode(version, topology);
+  }
+
+  private record Resolved(JobVersion version, JobTopology topology, ServedTable served) {}
+
+  /** A version found, with its code. */
+  private record VersionCode(JobVersion version, JobTopology topology) {}
 
   /**
    * The topics read by the tasks that hold a store, as the broker names them: the description names

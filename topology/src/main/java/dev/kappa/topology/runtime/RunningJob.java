@@ -72,6 +72,7 @@ public final class RunningJob implements AutoCloseable {
   private final Metrics metrics;
   private final CountDownLatch settled = new CountDownLatch(1);
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
+  private final ThreadFailures threadFailures = new ThreadFailures(System::nanoTime);
   private final Restorations restoring = new Restorations();
   // by the whole metric name: a task's sensors are per stream thread
   private final Map<MetricName, Long> droppedSeen = new HashMap<>();
@@ -98,13 +99,26 @@ public final class RunningJob implements AutoCloseable {
         });
     streams.setUncaughtExceptionHandler(
         error -> {
+          StreamThreadExceptionResponse response = threadFailures.respond(error);
+          if (response == StreamThreadExceptionResponse.REPLACE_THREAD) {
+            log.warn(
+                "Job '{}' ({}) replaces a stream thread after a Kafka error ({} of at most {} in"
+                    + " {}); its tasks start again from their last commit",
+                topology.job().name(),
+                topology.applicationId(),
+                threadFailures.recentReplacements(),
+                ThreadFailures.MAX_REPLACEMENTS,
+                ThreadFailures.WINDOW,
+                error);
+            return response;
+          }
           log.error(
               "Job '{}' ({}) stops after an unrecoverable error",
               topology.job().name(),
               topology.applicationId(),
               error);
           failure.compareAndSet(null, error);
-          return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+          return response;
         });
   }
 
