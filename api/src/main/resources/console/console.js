@@ -6,7 +6,7 @@
 import { call, ProblemError, query, segment } from "./api.js";
 import { drawTopology } from "./topology.js";
 
-const FAST = 1500; // ms between refreshes while a version replays
+const FAST = 1000; // ms between refreshes while a version replays
 const SLOW = 5000; // ms between refreshes otherwise, so that another admin's swap shows up
 
 const $ = (id) => document.getElementById(id);
@@ -419,6 +419,11 @@ async function compare(event) {
   }
 }
 
+/** An ISO instant to the second. */
+function seconds(instant) {
+  return instant.replace(/\.\d+Z$/, "Z");
+}
+
 /** The instant of a datetime-local value, read as the browser's local time; empty if none. */
 function instant(local) {
   return local ? new Date(local).toISOString() : "";
@@ -429,9 +434,11 @@ function renderComparison(result) {
   const container = $("comparison");
   const intro = document.createElement("p");
   intro.className = "help";
+  const windowed = result.tables.some((table) => table.shape !== "KEY_VALUE");
   intro.textContent =
-    `v${first} and v${second} of ${result.job}; windows from ${result.from} to ${result.to};` +
-    ` answered by ${result.instances.join(", ")}.`;
+    `v${first} and v${second} of ${result.job}` +
+    (windowed ? `; windows that start from ${seconds(result.from)} to ${seconds(result.to)}` : "") +
+    `; answered by ${result.instances.join(", ")}.`;
   container.replaceChildren(
     intro,
     ...result.tables.map((table) => comparedTable(table, first, second)),
@@ -465,8 +472,10 @@ function comparedTable(table, first, second) {
   }
   section.append(heading, counts);
   const notes = [];
-  if (!table.complete) {
-    notes.push("Incomplete: not every part of the table answered, so the counts cover less of it.");
+  if (table.note) {
+    notes.push(table.note);
+  } else if (!table.complete) {
+    notes.push("Not compared as a whole.");
   }
   if (table.truncated) {
     notes.push(`More differences than shown: these are the first ${table.differences.length}.`);
@@ -500,9 +509,12 @@ function comparedTable(table, first, second) {
     const body = document.createElement("tbody");
     for (const difference of table.differences) {
       const row = document.createElement("tr");
-      row.dataset.key = difference.key;
+      // A key is JSON: a string, a number, or an object for a record key.
+      const key =
+        typeof difference.key === "string" ? difference.key : JSON.stringify(difference.key);
+      row.dataset.key = key;
       row.dataset.kind = difference.kind;
-      row.append(cell(difference.key, "td", true));
+      row.append(cell(key, "td", true));
       if (windowed) {
         row.append(cell(difference.start ? `${difference.start} – ${difference.end}` : ""));
       }

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.logging.Level;
 import java.util.stream.Collectors;
@@ -61,8 +62,14 @@ class ConsoleIT {
   private static final Duration TIMEOUT = ServicePair.TIMEOUT;
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** About 7 readings a meter: most meters differ between the versions, some do not. */
-  private static final Readings READINGS = new Readings(6_000, 800, 13);
+  /** About 4 readings a meter: most meters differ between the versions, some do not. */
+  private static final Readings MIXED = new Readings(3_000, 800, 13);
+
+  /** Many readings of a few meters, so that v2's replay takes seconds and its progress shows. */
+  private static final Readings BULK = new Readings(20_000, 4, 14);
+
+  /** The readings, the bad one and the rest: what v2 replays. */
+  private static final int RECORDS = MIXED.all().size() + 1 + BULK.all().size();
 
   /** A reading the job cannot count (negative bytes): it goes to the dead letters. */
   private static final Reading BAD =
@@ -80,8 +87,13 @@ class ConsoleIT {
     assertThat(CHROMEDRIVER)
         .as("chromedriver, for the browser test: install Debian's chromium-driver")
         .isExecutable();
-    pair = ServicePair.serving(kafka, "console", READINGS);
+    pair = ServicePair.serving(kafka, "console", MIXED);
     produce(BAD);
+    BULK.produce(kafka.bootstrapServers());
+    await()
+        .atMost(TIMEOUT)
+        .pollInterval(Duration.ofMillis(500))
+        .untilAsserted(() -> assertThat(served(pair.a())).isEqualTo(byMeter(0)));
     Files.createDirectories(SCREENSHOTS);
     browser = chromium();
     wait = new WebDriverWait(browser, TIMEOUT, Duration.ofMillis(100));
@@ -122,7 +134,8 @@ class ConsoleIT {
     browser.findElement(By.id("start")).click();
     wait.until(
         ExpectedConditions.textToBePresentInElementLocated(
-            By.id("status"), "Started v2 (meters-v2): it replays 6,001 records."));
+            By.id("status"),
+            String.format("Started v2 (meters-v2): it replays %,d records.", RECORDS)));
     assertThat(browser.findElement(By.id("error")).getText()).isEmpty();
 
     // v2's progress bar appears and moves until v2 has caught up.
@@ -139,7 +152,7 @@ class ConsoleIT {
               }
               long value = (long) Double.parseDouble(bars.get(0).getDomProperty("value"));
               long max = (long) Double.parseDouble(bars.get(0).getDomProperty("max"));
-              assertThat(max).isEqualTo(READINGS.all().size() + 1);
+              assertThat(max).isEqualTo(RECORDS);
               if (seen.isEmpty() || seen.get(seen.size() - 1) != value) {
                 seen.add(value);
               }
@@ -155,16 +168,17 @@ class ConsoleIT {
             });
     System.out.println("CONSOLE: v2's progress bar showed " + seen);
     assertThat(seen).as("the values the bar showed").hasSizeGreaterThan(1);
-    assertThat(seen.get(0)).isLessThan(READINGS.all().size() + 1);
+    assertThat(seen.get(0)).isLessThan(RECORDS);
     assertThat(seen).isSorted();
     assertThat(browser.findElement(By.id("progress-text-v2")).getText())
-        .contains("6,001 of 6,001 records (100 %)", "done", "0 late drops");
+        .contains(
+            String.format("%,d of %,d records (100 %%)", RECORDS, RECORDS), "done", "0 late drops");
     wait.until(driver -> "caught up".equals(cellText(2, 2)));
     screenshot("3-v2-caught-up");
 
     // The comparison of v1 and v2 shows the differences v2's logic means, and only those.
-    Map<String, Total> first = READINGS.byMeter(0);
-    Map<String, Total> second = READINGS.byMeter(MeterReadings.LARGE);
+    Map<String, Total> first = byMeter(0);
+    Map<String, Total> second = byMeter(MeterReadings.LARGE);
     new Select(browser.findElement(By.id("compare-first"))).selectByValue("1");
     new Select(browser.findElement(By.id("compare-second"))).selectByValue("2");
     new Select(browser.findElement(By.id("compare-table"))).selectByValue("totals-by-meter");
@@ -334,6 +348,31 @@ class ConsoleIT {
                   reading))
           .get();
     }
+  }
+
+  /** The totals of every meter, of the readings of at least {@code minimumBytes}. */
+  private static Map<String, Total> byMeter(long minimumBytes) {
+    Map<String, Total> totals = new TreeMap<>(MIXED.byMeter(minimumBytes));
+    BULK.byMeter(minimumBytes)
+        .forEach(
+            (meter, total) ->
+                totals.merge(
+                    meter,
+                    total,
+                    (a, b) -> new Total(a.count() + b.count(), a.bytes() + b.bytes())));
+    return totals;
+  }
+
+  /** What {@code instance} serves of the active version's totals by meter. */
+  private static Map<String, Total> served(ServiceInstance instance) {
+    Reply range = instance.get("/jobs/meters/tables/totals-by-meter/keys");
+    assertThat(range.status()).as(range.toString()).isEqualTo(200);
+    Map<String, Total> served = new TreeMap<>();
+    range
+        .json()
+        .get("rows")
+        .forEach(row -> served.put(row.get("key").asText(), ServingIT.totalOf(row.get("value"))));
+    return served;
   }
 
   /** The text of column {@code column} (from 1) of version {@code version}'s row. */

@@ -3,9 +3,9 @@ package dev.kappa.api.admin;
 import dev.kappa.api.admin.Views.JobView;
 import dev.kappa.api.admin.Views.TopologyView;
 import dev.kappa.api.host.ServingHost;
-import dev.kappa.api.host.UnknownVersionException;
 import dev.kappa.reprocessing.JobHost;
 import dev.kappa.reprocessing.JobVersion;
+import dev.kappa.reprocessing.query.UnknownVersionException;
 import dev.kappa.topology.JobTopology;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Controller;
@@ -56,15 +56,7 @@ final class JobsController {
     JobHost host = serving.requireJob(job);
     JobVersion listed = ServingHost.requireVersion(host, job, version).version();
     JobTopology topology =
-        host.topology(listed)
-            .orElseThrow(
-                () ->
-                    new UnknownVersionException(
-                        "Unknown version "
-                            + version
-                            + " of job '"
-                            + job
-                            + "': this service has no code for it"));
+        host.topology(listed).orElseThrow(() -> UnknownVersionException.noCode(listed));
     return TopologyView.of(listed, topology);
   }
 }
