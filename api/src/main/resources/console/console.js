@@ -1,7 +1,7 @@
 // The Kappa console: jobs and versions, replay progress, the comparison of two versions, each
 // version's topology, dead letters, and the admin operations of the reprocessing loop. It calls
-// the service's HTTP API from the browser. The admin token is read from its field for each admin
-// call and kept nowhere else.
+// the service's HTTP API from the browser. The admin token is read from its field for each call
+// and kept nowhere else.
 
 import { call, ProblemError, query, segment } from "./api.js";
 import { drawTopology } from "./topology.js";
@@ -44,6 +44,14 @@ function showError(message, source) {
   errorSource = message ? source : null;
 }
 
+/**
+ * A read, with the token if one is typed: reads are open by default, and need credentials when the
+ * service sets kappa.security.open-reads to false.
+ */
+function read(path) {
+  return call("GET", path, { token: token() });
+}
+
 /** An admin call: refused here without a token, its problem shown if the service refuses. */
 async function admin(what, method, path, body) {
   if (!token()) {
@@ -75,7 +83,7 @@ async function refresh() {
   const mine = ++generation;
   let fast = false;
   try {
-    const jobs = await call("GET", "jobs");
+    const jobs = await read("jobs");
     if (mine !== generation) {
       return;
     }
@@ -193,7 +201,7 @@ async function renderProgress(mine) {
   }
   const answers = await Promise.allSettled(
     versions.map((version) =>
-      call("GET", `${adminPath()}/versions/${version.version}/progress`, { token: token() }),
+      read(`${adminPath()}/versions/${version.version}/progress`),
     ),
   );
   if (mine !== generation) {
@@ -381,7 +389,7 @@ async function showTopology() {
   const key = `${job}/${version}`;
   try {
     if (!topologies.has(key)) {
-      topologies.set(key, await call("GET", `${jobPath()}/versions/${version}/topology`));
+      topologies.set(key, await read(`${jobPath()}/versions/${version}/topology`));
     }
     drawTopology($("topology"), topologies.get(key));
   } catch (error) {
@@ -411,7 +419,7 @@ async function compare(event) {
   };
   $("status").textContent = `Comparing v${first} and v${second}…`;
   try {
-    const result = await call("GET", `${jobPath()}/compare${query(parameters)}`);
+    const result = await read(`${jobPath()}/compare${query(parameters)}`);
     renderComparison(result);
     say(`Compared v${first} and v${second}: ${result.tables.length} table(s).`);
   } catch (error) {
@@ -559,7 +567,7 @@ async function loadDeadLetters(event) {
     limit: $("dead-letters-limit").value,
   };
   try {
-    const answer = await call("GET", `${jobPath()}/dead-letters${query(parameters)}`);
+    const answer = await read(`${jobPath()}/dead-letters${query(parameters)}`);
     renderDeadLetters(answer);
     return answer;
   } catch (error) {

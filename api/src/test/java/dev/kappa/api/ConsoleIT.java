@@ -11,6 +11,7 @@ import dev.kappa.api.ServiceInstance.Reply;
 import dev.kappa.embedded.EmbeddedKafkaExtension;
 import java.io.File;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,7 +30,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
@@ -52,6 +56,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * readings of at least 500 bytes); the page swaps to v2 and rolls back to v1; a dead letter is
  * fixed and re-driven once. Screenshots of each step go to {@code target/console-screenshots}.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ConsoleIT {
 
   @RegisterExtension static final EmbeddedKafkaExtension kafka = new EmbeddedKafkaExtension();
@@ -74,6 +79,10 @@ class ConsoleIT {
   /** A reading the job cannot count (negative bytes): it goes to the dead letters. */
   private static final Reading BAD =
       new Reading("m-999", "site-0", 0, -5, Readings.START.plusSeconds(60));
+
+  /** The bad reading fixed, re-driven from the console. */
+  private static final Reading FIXED =
+      new Reading("m-999", "site-0", 0, 600, Readings.START.plusSeconds(60));
 
   private static ServicePair pair;
   private static ChromeDriver browser;
@@ -110,6 +119,7 @@ class ConsoleIT {
   }
 
   @Test
+  @Order(1)
   void shouldDriveTheReprocessingLoopFromTheConsole() throws Exception {
     ServiceInstance a = pair.a();
     browser.get("http://" + a.name() + "/console");
@@ -242,7 +252,66 @@ class ConsoleIT {
         ExpectedConditions.textToBePresentInElementLocated(
             By.id("error"), "it was started before and is CAUGHT_UP"));
 
-    // The token was sent, never kept: not in the page, nor in the browser's storage.
+    assertThatTheTokenWasNotKept();
+    assertThatEveryFieldHasALabel();
+  }
+
+  @Test
+  @Order(2)
+  void shouldFixAndRedriveADeadLetterOnceFromTheConsole() throws Exception {
+    ServiceInstance b = pair.b();
+    browser.get("http://" + b.name() + "/console/");
+    wait.until(ExpectedConditions.textToBe(By.id("active-version"), "Active: v1"));
+
+    // v1's one dead letter: the reading with negative bytes, as text.
+    new Select(browser.findElement(By.id("dead-letters-version"))).selectByValue("1");
+    browser.findElement(By.id("dead-letters-load")).click();
+    WebElement letter =
+        wait.until(
+            ExpectedConditions.visibilityOfElementLocated(
+                By.cssSelector("#dead-letters tbody tr")));
+    assertThat(browser.findElements(By.cssSelector("#dead-letters tbody tr"))).hasSize(1);
+    assertThat(browser.findElement(By.id("dead-letters-summary")).getText())
+        .startsWith("1 dead letter(s) of v1 in meters-v1-dead-letters");
+    assertThat(letter.getText()).contains("negative bytes", "m-999", "\"bytes\":-5", "no");
+
+    // Re-driven with a fixed value, by an admin: v1 counts the fixed reading.
+    browser.findElement(By.id("redrive")).click();
+    wait.until(ExpectedConditions.textToBe(By.id("error"), "Select the dead letters to re-drive."));
+    letter.findElement(By.cssSelector("input.letter-select")).click();
+    letter.findElement(By.cssSelector("textarea.letter-fix")).sendKeys(text(FIXED));
+    browser.findElement(By.id("token")).sendKeys(ServiceInstance.ADMIN_TOKEN);
+    browser.findElement(By.id("redrive")).click();
+    wait.until(
+        ExpectedConditions.textMatches(
+            By.id("status"),
+            java.util.regex.Pattern.compile(
+                "Re-drove 1 dead letter\\(s\\): \\d+/\\d+ to meter-readings partition \\d+ offset"
+                    + " \\d+\\.")));
+    screenshot("7-dead-letter-redriven");
+    WebElement redriven =
+        wait.until(
+            ExpectedConditions.visibilityOfElementLocated(
+                By.cssSelector("#dead-letters tbody tr")));
+    assertThat(redriven.findElements(By.tagName("td")).get(7).getText()).isEqualTo("yes");
+    Total fixed = new Total(1, FIXED.bytes());
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(() -> assertThat(served(b).get(FIXED.meter())).isEqualTo(fixed));
+
+    // Sent once: a second re-drive of the same letter sends nothing.
+    redriven.findElement(By.cssSelector("input.letter-select")).click();
+    browser.findElement(By.id("redrive")).click();
+    wait.until(
+        ExpectedConditions.textToBePresentInElementLocated(
+            By.id("status"), "Re-drove 0 dead letter(s). Already sent before, not sent again:"));
+    assertThat(served(b).get(FIXED.meter())).isEqualTo(fixed);
+    assertThatTheTokenWasNotKept();
+    assertThatEveryFieldHasALabel();
+  }
+
+  /** The token was sent, never kept: not in the page, nor in the browser's storage. */
+  private static void assertThatTheTokenWasNotKept() {
     assertThat(browser.getPageSource()).doesNotContain(ServiceInstance.ADMIN_TOKEN);
     assertThat(
             ((JavascriptExecutor) browser)
@@ -251,7 +320,19 @@ class ConsoleIT {
         .isEqualTo(0L);
   }
 
+  /** Every field of the page as it is now, the ones drawn by the script too, has a label. */
+  private static void assertThatEveryFieldHasALabel() {
+    assertThat(
+            ((JavascriptExecutor) browser)
+                .executeScript(
+                    "return [...document.querySelectorAll('input, select, textarea')]"
+                        + ".filter(field => field.labels.length === 0).map(field => field.id)"))
+        .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.LIST)
+        .isEmpty();
+  }
+
   @Test
+  @Order(3)
   void shouldServeTheConsoleWithoutATokenAndEachFileWithItsType() {
     ServiceInstance a = pair.a();
     Reply bare = a.get("/console");
@@ -269,6 +350,7 @@ class ConsoleIT {
   }
 
   @Test
+  @Order(4)
   void shouldDescribeAVersionsTopologyAndRefuseAnUnknownVersion() {
     Reply topology = pair.a().get("/jobs/meters/versions/1/topology");
     assertThat(topology.status()).as(topology.toString()).isEqualTo(200);
@@ -292,7 +374,7 @@ class ConsoleIT {
     assertThat(unknown.status()).isEqualTo(404);
     assertThat(unknown.contentType()).startsWith("application/problem+json");
     assertThat(unknown.json().get("detail").asText())
-        .startsWith("Unknown version 9 of job 'meters'; the registry lists [1");
+        .isEqualTo("Unknown version 9 of job 'meters'; the registry lists [1, 2]");
   }
 
   /** What the page logged: its errors explain a step that waits in vain. */
@@ -416,6 +498,17 @@ class ConsoleIT {
     }
     JsonNode value = JSON.readTree(text);
     return new Total(value.get("count").asLong(), value.get("bytes").asLong());
+  }
+
+  /** The text of {@code reading}, as producers write it. */
+  private static String text(Reading reading) {
+    return new String(
+        MeterReadings.READINGS
+            .values()
+            .serde()
+            .serializer()
+            .serialize(MeterReadings.READINGS.topic(), reading),
+        StandardCharsets.UTF_8);
   }
 
   private static void screenshot(String name) throws IOException {
