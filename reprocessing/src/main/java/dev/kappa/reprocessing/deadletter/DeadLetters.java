@@ -229,7 +229,8 @@ public final class DeadLetters {
    * @throws IllegalArgumentException if {@code requests} is empty, too long or names a letter
    *     twice; if a letter does not exist (not in the topic, or an aborted letter); if it was read
    *     from a topic of the version itself (a repartition topic) rather than a source; if it holds
-   *     only the start of its value and no replacement is given. Then nothing is sent.
+   *     only the start of its value and no replacement is given; if a record is larger than the
+   *     producer or its topic accepts. Then nothing is sent.
    * @throws KappaException if the re-drive log exists but is not compacted, or the cluster fails
    */
   public RedriveResult redrive(JobVersion version, List<RedriveRequest> requests) {

@@ -19,6 +19,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.errors.ApplicationRecoverableException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.TransactionAbortableException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
@@ -82,6 +83,7 @@ public final class Redriver {
   /**
    * Sends those of {@code letters} that the log does not hold, and logs them, in one transaction.
    *
+   * @throws IllegalArgumentException if a record is too large to send; nothing is sent then
    * @throws KappaException if the cluster fails the transaction, or other callers fence this one
    *     {@value #ATTEMPTS} times in a row
    */
@@ -93,6 +95,14 @@ public final class Redriver {
       } catch (RuntimeException e) {
         if (!startsAgain(e)) {
           abortQuietly(producer, e);
+          if (causes(e, RecordTooLargeException.class)) {
+            throw new IllegalArgumentException(
+                "Cannot re-drive the dead letters: a record is larger than the producer or its"
+                    + " topic accepts ("
+                    + e.getMessage()
+                    + "). Nothing was sent; send a smaller value.",
+                e);
+          }
           throw new KappaException(
               "Cannot re-drive dead letters with transactional id '"
                   + transactionalId
@@ -193,9 +203,13 @@ public final class Redriver {
    * transaction must be given up: a new producer then starts again and reads the log anew.
    */
   static boolean startsAgain(Throwable error) {
+    return causes(error, ApplicationRecoverableException.class)
+        || causes(error, TransactionAbortableException.class);
+  }
+
+  private static boolean causes(Throwable error, Class<? extends Throwable> type) {
     for (Throwable cause = error; cause != null; cause = cause.getCause()) {
-      if (cause instanceof ApplicationRecoverableException
-          || cause instanceof TransactionAbortableException) {
+      if (type.isInstance(cause)) {
         return true;
       }
     }
