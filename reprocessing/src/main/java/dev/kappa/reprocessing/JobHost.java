@@ -181,6 +181,11 @@ public final class JobHost implements AutoCloseable, ServingVersions {
     return instance;
   }
 
+  /** The configuration this host runs its versions with: the cluster and its client settings. */
+  public JobConfig config() {
+    return config;
+  }
+
   /** The registry this host follows. */
   public Registry registry() {
     return registry;
