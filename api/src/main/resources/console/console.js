@@ -579,10 +579,11 @@ async function loadDeadLetters(event) {
 function renderDeadLetters(answer) {
   const table = $("dead-letters");
   table.dataset.version = answer.version;
+  const total = `${answer.totalExact ? "" : "at most "}${numbers.format(answer.total)}`;
   $("dead-letters-summary").textContent =
     answer.total === 0
       ? `No dead letters in ${answer.topic}.`
-      : `${numbers.format(answer.total)} dead letter(s) of v${answer.version} in ${answer.topic};` +
+      : `${total} dead letter(s) of v${answer.version} in ${answer.topic};` +
         ` the newest ${answer.letters.length} below. Select letters, fix a value if needed, and` +
         " re-drive them to their source topic.";
   const rows = answer.letters.map((letter) => {
@@ -614,13 +615,9 @@ function renderDeadLetters(answer) {
         `${letter.sourceTopic} partition ${letter.sourcePartition}, offset ${letter.sourceOffset}` +
           `\n${letter.sourceTimestamp ?? ""}`,
       ),
-      cell(`${letter.reason ?? ""}\n${letter.exceptionClass ?? ""}`),
-      cell(letter.key ?? "(not text)", "td", true),
-      cell(
-        letter.value ?? `(not text, ${numbers.format(letter.valueSize ?? 0)} bytes)`,
-        "td",
-        true,
-      ),
+      reasonCell(letter),
+      cell(bytesText(letter.key, letter.keyBase64, "no key"), "td", true),
+      cell(valueText(letter), "td", true),
       fix,
       cell(letter.redriven ? "yes" : "no"),
     );
@@ -632,6 +629,39 @@ function renderDeadLetters(answer) {
   table.tBodies[0].replaceChildren(...rows);
   table.hidden = rows.length === 0;
   $("redrive").hidden = rows.length === 0;
+}
+
+/** Why a letter failed, and the exception's simple name (its full name on hover). */
+function reasonCell(letter) {
+  const td = cell(letter.reason ?? "");
+  const exception = document.createElement("span");
+  exception.className = "help";
+  exception.title = letter.exceptionClass;
+  exception.textContent = `\n${letter.exceptionClass.split(".").pop()}`;
+  td.append(exception);
+  return td;
+}
+
+/** A key or value: its text, else its bytes in base64, else that there is none. */
+function bytesText(text, base64, none) {
+  if (text !== null && text !== undefined) {
+    return text;
+  }
+  return base64 ? `(not text; base64) ${base64}` : `(${none})`;
+}
+
+/** A letter's value, saying so when the letter holds only its start. */
+function valueText(letter) {
+  const shown = bytesText(letter.value, letter.valueBase64, "no value");
+  const held =
+    letter.value !== null && letter.value !== undefined
+      ? new TextEncoder().encode(letter.value).length
+      : letter.valueBase64
+        ? atob(letter.valueBase64).length
+        : -1;
+  return letter.valueSize > held
+    ? `${shown}\n(the first ${numbers.format(held)} of ${numbers.format(letter.valueSize)} bytes)`
+    : shown;
 }
 
 async function redrive() {
