@@ -27,6 +27,8 @@ class ArchitectureTest {
     // Without this, an empty import would pass every rule below.
     assertThat(KAPPA.containPackage("dev.kappa.reprocessing")).isTrue();
     assertThat(KAPPA.containPackage("dev.kappa.examples.networkusage")).isTrue();
+    assertThat(KAPPA.containPackage("dev.kappa.examples.pagehits")).isTrue();
+    assertThat(KAPPA.containPackage("dev.kappa.examples.failedlogins")).isTrue();
     assertThat(KAPPA.containPackage("dev.kappa.api")).isTrue();
   }
 

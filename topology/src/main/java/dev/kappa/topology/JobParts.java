@@ -165,7 +165,7 @@ final class JobParts {
             "serving table '"
                 + table.name()
                 + "' is declared but never materialized (materialize it"
-                + " with one of the aggregate(..) helpers)");
+                + " with one of the aggregate(..) helpers, or addServingStore(..) for a processor of your own)");
       }
     }
     if (!problems.isEmpty()) {

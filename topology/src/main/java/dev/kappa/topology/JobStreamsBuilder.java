@@ -19,6 +19,7 @@ import org.apache.kafka.streams.kstream.EmitStrategy;
 import org.apache.kafka.streams.kstream.Initializer;
 import org.apache.kafka.streams.kstream.JoinWindows;
 import org.apache.kafka.streams.kstream.KGroupedStream;
+import org.apache.kafka.streams.kstream.KGroupedTable;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.KTable;
 import org.apache.kafka.streams.kstream.KeyValueMapper;
@@ -178,6 +179,55 @@ public final class JobStreamsBuilder {
     Materialized<K, A, KeyValueStore<Bytes, byte[]>> store =
         PersistentStores.keyValue(table.name(), table.keys(), table.values());
     return grouped.aggregate(initializer, aggregator, Named.as(table.name() + "-aggregate"), store);
+  }
+
+  /**
+   * Aggregates the re-grouped table {@code grouped} into the key-value serving table {@code table}:
+   * each new value of a row of the source table is added with {@code adder}, and its previous value
+   * is taken out with {@code subtractor}, so that the aggregate follows rows that change or move to
+   * another group ({@link KGroupedTable#aggregate}). When a row changes within one group, Kafka
+   * Streams takes the old value out before it adds the new one. The aggregation processor is named
+   * {@code <table>-aggregate} and its store is the table.
+   *
+   * <pre>{@code
+   * // the latest balance of each account, summed per region
+   * builder.aggregate(
+   *     balances.groupBy((account, balance) -> KeyValue.pair(balance.region(), balance.amount()),
+   *         Grouped.with("balances-by-region", Serdes.String(), Serdes.Long())),
+   *     BALANCE_BY_REGION, () -> 0L,
+   *     (region, amount, sum) -> sum + amount, (region, amount, sum) -> sum - amount);
+   * }</pre>
+   */
+  public <K, V, A> KTable<K, A> aggregate(
+      KGroupedTable<K, V> grouped,
+      ServingTable<K, A> table,
+      Initializer<A> initializer,
+      Aggregator<? super K, ? super V, A> adder,
+      Aggregator<? super K, ? super V, A> subtractor) {
+    parts.serve(table, ServingTable.Shape.KEY_VALUE, null, null, null);
+    Materialized<K, A, KeyValueStore<Bytes, byte[]>> store =
+        PersistentStores.keyValue(table.name(), table.keys(), table.values());
+    return grouped.aggregate(
+        initializer, adder, subtractor, Named.as(table.name() + "-aggregate"), store);
+  }
+
+  /**
+   * Adds the store of the key-value serving table {@code table} for a processor of the job's own to
+   * write, where no aggregation fits: rows that are deleted as time passes, say. Connect the store
+   * to each processor that uses it by the table's name, and get it there as a {@code
+   * TimestampedKeyValueStore<K, V>}; it is persistent, logged and cached, as the stores of the
+   * aggregations are, and it is queried like them.
+   *
+   * <pre>{@code
+   * builder.addServingStore(CURRENT_STATE);
+   * KStream<String, Alert> alerts =
+   *     events.process(StateTracker::new, Named.as("track-state"), CURRENT_STATE.name());
+   * }</pre>
+   */
+  public <K, V> void addServingStore(ServingTable<K, V> table) {
+    parts.serve(table, ServingTable.Shape.KEY_VALUE, null, null, null);
+    streams.addStateStore(
+        PersistentStores.keyValueStoreBuilder(table.name(), table.keys(), table.values()));
   }
 
   /**

@@ -141,8 +141,9 @@ class JobDefinitionTest {
         .hasMessage(
             "Job 'sums' does not use what it declares: source topic 'refunds' is declared but never read;"
                 + " sink 'out' is declared but never written; serving table 'totals' is declared but never"
-                + " materialized (materialize it with one of the aggregate(..) helpers). Use each declared"
-                + " part or remove its declaration.");
+                + " materialized (materialize it with one of the aggregate(..) helpers, or"
+                + " addServingStore(..) for a processor of your own). Use each declared part or remove"
+                + " its declaration.");
   }
 
   @Test

@@ -6,6 +6,10 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kappa.embedded.EmbeddedKafkaExtension;
+import dev.kappa.examples.failedlogins.FailedLoginsJob;
+import dev.kappa.examples.pagehits.PageHitsJob;
+import dev.kappa.topology.KappaJob;
+import dev.kappa.topology.Source;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -27,9 +31,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code target/kappa-service.jar} as an operator runs it: {@code java -jar} in its own process,
- * against a real broker, finding the network-usage job on its class path through {@code
- * META-INF/services}, starting v1 and reporting ready. Failsafe runs after {@code package}, so the
- * jar is there.
+ * against a real broker, finding the example jobs (network usage, page hits, failed logins) on its
+ * class path through {@code META-INF/services}, starting v1 of each and reporting ready. Failsafe
+ * runs after {@code package}, so the jar is there.
  */
 class ServiceJarIT {
 
@@ -37,6 +41,8 @@ class ServiceJarIT {
 
   private static final Path JAR = Paths.get("target", "kappa-service.jar");
   private static final Duration TIMEOUT = Duration.ofSeconds(90);
+  private static final List<KappaJob> JOBS =
+      List.of(NetworkUsageJob.job(), PageHitsJob.job(), FailedLoginsJob.job());
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -55,12 +61,14 @@ class ServiceJarIT {
   }
 
   @Test
-  void shouldStartFromTheJarAndServeVersionOneOfTheNetworkUsageJob() throws Exception {
+  void shouldStartFromTheJarAndServeVersionOneOfEveryExampleJob() throws Exception {
     assertThat(JAR).as("built by mvn package").isRegularFile();
-    // As the demo does: the sources keep their whole history, so that v2 can replay it.
-    for (String topic :
-        List.of(NetworkUsageJob.USAGE_EVENTS.topic(), NetworkUsageJob.NODE_ALARMS.topic())) {
-      kafka.get().createTopic(topic, 3, Map.of("retention.ms", "-1"));
+    // As the demo does: the sources keep their whole history, so that v2 can replay it. The service
+    // hosts every job it finds, and a job starts only once its sources exist.
+    for (KappaJob example : JOBS) {
+      for (Source<?, ?> source : example.sources()) {
+        kafka.get().createTopic(source.topic(), 3, Map.of("retention.ms", "-1"));
+      }
     }
     int port = freePort();
     Path log = work.resolve("service.log");
@@ -87,26 +95,28 @@ class ServiceJarIT {
               assertThat(readiness.status()).as(readiness.body()).isEqualTo(200);
               assertThat(readiness.json().path("status").asText()).isEqualTo("UP");
             });
-    await("v1 to be active and running")
+    await("v1 of every job to be active and running")
         .atMost(TIMEOUT)
         .pollInterval(Duration.ofMillis(500))
         .untilAsserted(
             () -> {
               Reply jobs = get(base + "/jobs");
               assertThat(jobs.status()).as(jobs.body()).isEqualTo(200);
-              JsonNode job = networkUsage(jobs.json());
-              assertThat(job).as(jobs.body()).isNotNull();
-              // "Active" is the job's pointer, not a status of the version.
-              assertThat(job.path("active").asInt()).as(jobs.body()).isEqualTo(1);
-              assertThat(version(job, 1).path("stateHere").asText())
-                  .as(jobs.body())
-                  .isEqualTo("RUNNING");
+              for (KappaJob example : JOBS) {
+                JsonNode job = job(jobs.json(), example.name());
+                assertThat(job).as(jobs.body()).isNotNull();
+                // "Active" is the job's pointer, not a status of the version.
+                assertThat(job.path("active").asInt()).as(jobs.body()).isEqualTo(1);
+                assertThat(version(job, 1).path("stateHere").asText())
+                    .as(jobs.body())
+                    .isEqualTo("RUNNING");
+              }
             });
   }
 
-  private static JsonNode networkUsage(JsonNode jobs) {
+  private static JsonNode job(JsonNode jobs, String name) {
     for (JsonNode job : jobs) {
-      if (NetworkUsageJob.NAME.equals(job.path("job").asText())) {
+      if (name.equals(job.path("job").asText())) {
         return job;
       }
     }
