@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kappa.api.VersionedJob;
 import dev.kappa.embedded.EmbeddedKafkaExtension;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -19,6 +20,9 @@ import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -57,9 +61,16 @@ class ServiceJarIT {
   @Test
   void shouldStartFromTheJarAndServeVersionOneOfTheNetworkUsageJob() throws Exception {
     assertThat(JAR).as("built by mvn package").isRegularFile();
-    // As the demo does: the sources keep their whole history, so that v2 can replay it.
-    for (String topic :
-        List.of(NetworkUsageJob.USAGE_EVENTS.topic(), NetworkUsageJob.NODE_ALARMS.topic())) {
+    // As an operator does before starting the service: the sources of every job the jar hosts
+    // exist (else the service waits for them, not ready), and keep their whole history, so that a
+    // v2 can replay it.
+    Set<String> sources = new TreeSet<>();
+    for (VersionedJob job : ServiceLoader.load(VersionedJob.class)) {
+      job.versions().values().forEach(code -> code.sources().forEach(s -> sources.add(s.topic())));
+    }
+    assertThat(sources)
+        .contains(NetworkUsageJob.USAGE_EVENTS.topic(), NetworkUsageJob.NODE_ALARMS.topic());
+    for (String topic : sources) {
       kafka.get().createTopic(topic, 3, Map.of("retention.ms", "-1"));
     }
     int port = freePort();
