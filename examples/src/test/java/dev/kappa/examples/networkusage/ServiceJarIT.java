@@ -5,11 +5,13 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kappa.api.VersionedJob;
 import dev.kappa.embedded.EmbeddedKafkaExtension;
 import dev.kappa.examples.failedlogins.FailedLoginsJob;
+import dev.kappa.examples.incidents.IncidentsJob;
 import dev.kappa.examples.pagehits.PageHitsJob;
+import dev.kappa.examples.rollups.RollupsJob;
 import dev.kappa.topology.KappaJob;
-import dev.kappa.topology.Source;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -23,6 +25,9 @@ import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -41,8 +46,13 @@ class ServiceJarIT {
 
   private static final Path JAR = Paths.get("target", "kappa-service.jar");
   private static final Duration TIMEOUT = Duration.ofSeconds(90);
+
+  /** Version 1 of every job the jar hosts, found as the service finds them. */
   private static final List<KappaJob> JOBS =
-      List.of(NetworkUsageJob.job(), PageHitsJob.job(), FailedLoginsJob.job());
+      ServiceLoader.load(VersionedJob.class).stream()
+          .map(job -> job.get().versions().get(1))
+          .toList();
+
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -63,12 +73,23 @@ class ServiceJarIT {
   @Test
   void shouldStartFromTheJarAndServeVersionOneOfEveryExampleJob() throws Exception {
     assertThat(JAR).as("built by mvn package").isRegularFile();
-    // As the demo does: the sources keep their whole history, so that v2 can replay it. The service
-    // hosts every job it finds, and a job starts only once its sources exist.
-    for (KappaJob example : JOBS) {
-      for (Source<?, ?> source : example.sources()) {
-        kafka.get().createTopic(source.topic(), 3, Map.of("retention.ms", "-1"));
-      }
+    // As an operator does before starting the service: the sources of every job the jar hosts
+    // exist (else the service waits for them, not ready), and keep their whole history, so that a
+    // v2 can replay it.
+    Set<String> sources = new TreeSet<>();
+    for (VersionedJob job : ServiceLoader.load(VersionedJob.class)) {
+      job.versions().values().forEach(code -> code.sources().forEach(s -> sources.add(s.topic())));
+    }
+    assertThat(JOBS)
+        .extracting(KappaJob::name)
+        .containsExactlyInAnyOrder(
+            NetworkUsageJob.NAME,
+            PageHitsJob.NAME,
+            FailedLoginsJob.NAME,
+            RollupsJob.NAME,
+            IncidentsJob.NAME);
+    for (String topic : sources) {
+      kafka.get().createTopic(topic, 3, Map.of("retention.ms", "-1"));
     }
     int port = freePort();
     Path log = work.resolve("service.log");
