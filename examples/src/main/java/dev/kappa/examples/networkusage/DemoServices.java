@@ -80,8 +80,10 @@ final class DemoServices implements AutoCloseable {
         properties.put("micronaut.server.port", port.getValue());
         properties.put("kappa.bootstrap-servers", bootstrapServers);
         properties.put("kappa.state-directory", stateDirectories.get(index++).toString());
-        // The demo starts v1 itself, after it has checked that the registry is new.
+        // The demo starts v1 itself, after it has checked that the registry is new; it hosts only
+        // this job, of the examples on the class path.
         properties.put("kappa.start-first-versions", false);
+        properties.put("kappa.jobs", NetworkUsageJob.NAME);
         properties.put("kappa.security.admin-tokens", ADMIN_TOKEN);
         properties.put("kappa.security.peer-token", PEER_TOKEN);
         properties.put("kappa.replay.catch-up-lag", catchUpLag);
