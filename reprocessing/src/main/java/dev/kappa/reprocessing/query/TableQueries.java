@@ -1,7 +1,6 @@
 package dev.kappa.reprocessing.query;
 
 import dev.kappa.reprocessing.JobVersion;
-import dev.kappa.topology.JobTopology;
 import dev.kappa.topology.ServedTable;
 import dev.kappa.topology.ServingTable;
 import java.time.Duration;
@@ -25,23 +24,15 @@ import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsMetadata;
-import org.apache.kafka.streams.TopologyDescription;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.kstream.Windowed;
-import org.apache.kafka.streams.query.FailureReason;
 import org.apache.kafka.streams.query.KeyQuery;
-import org.apache.kafka.streams.query.Query;
 import org.apache.kafka.streams.query.QueryResult;
-import org.apache.kafka.streams.query.RangeQuery;
-import org.apache.kafka.streams.query.StateQueryRequest;
-import org.apache.kafka.streams.query.StateQueryResult;
 import org.apache.kafka.streams.query.WindowKeyQuery;
-import org.apache.kafka.streams.query.WindowRangeQuery;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlySessionStore;
-import org.apache.kafka.streams.state.ValueAndTimestamp;
 import org.apache.kafka.streams.state.WindowStoreIterator;
 import org.jspecify.annotations.Nullable;
 
@@ -72,11 +63,13 @@ public final class TableQueries {
       Comparator.comparing(HostInfo::host).thenComparingInt(HostInfo::port);
 
   private final ServingVersions versions;
+  private final TableLookup lookup;
   private final Map<String, StoreInputs> storeInputs = new ConcurrentHashMap<>();
 
   /** Queries over the versions that {@code versions} knows. */
   public TableQueries(ServingVersions versions) {
     this.versions = Objects.requireNonNull(versions, "versions");
+    this.lookup = new TableLookup(versions);
   }
 
   /**
@@ -102,7 +95,7 @@ public final class TableQueries {
    */
   public TableView<?, ?> table(String job, String name, OptionalInt number) {
     Objects.requireNonNull(name, "name");
-    Resolved resolved = resolve(job, name, number);
+    TableLookup.Resolved resolved = lookup.resolve(job, name, number);
     return view(job, resolved.served().table(), resolved.version().number());
   }
 
@@ -163,10 +156,10 @@ public final class TableQueries {
      */
     public Answer<Optional<V>> get(K key) {
       Objects.requireNonNull(key, "key");
-      Target target = target(ServingTable.Shape.KEY_VALUE, "get a key");
+      StoreTarget target = target(ServingTable.Shape.KEY_VALUE, "get a key");
       KeyLocation location = requireLocal(target, key);
       Optional<V> value =
-          query(target, KeyQuery.<K, V>withKey(key), partitions(location)).values().stream()
+          target.query(KeyQuery.<K, V>withKey(key), partitions(location)).values().stream()
               .map(QueryResult::getResult)
               .filter(Objects::nonNull)
               .findFirst();
@@ -191,7 +184,7 @@ public final class TableQueries {
      */
     public Answer<PartitionRows<KeyValue<K, V>>> rangeByPartition(
         @Nullable K from, @Nullable K to) {
-      Target target = target(ServingTable.Shape.KEY_VALUE, "read a range of keys");
+      StoreTarget target = target(ServingTable.Shape.KEY_VALUE, "read a range of keys");
       return answer(
           target,
           new RowRange<>(from, to, Instant.EPOCH, Instant.EPOCH),
@@ -209,7 +202,7 @@ public final class TableQueries {
     public Answer<PartitionRows<KeyValue<K, WindowValue<V>>>> windowRangeByPartition(
         Instant from, Instant to) {
       checkTimeRange(from, to);
-      Target target = target(ServingTable.Shape.WINDOWED, "read windows of all keys");
+      StoreTarget target = target(ServingTable.Shape.WINDOWED, "read windows of all keys");
       return answer(
           target,
           new RowRange<>(null, null, from, to),
@@ -220,8 +213,8 @@ public final class TableQueries {
 
     /** Every row of {@code range} that this instance holds, as {@code row} makes it. */
     private <R> Answer<PartitionRows<R>> answer(
-        Target target, RowRange<K> range, Function<TableRow<K>, R> row) {
-      Map<Integer, List<TableRow<K>>> rows = rows(target, range, Integer.MAX_VALUE);
+        StoreTarget target, RowRange<K> range, Function<TableRow<K>, R> row) {
+      Map<Integer, List<TableRow<K>>> rows = target.rows(range, Integer.MAX_VALUE);
       return new Answer<>(
           target.version(),
           new PartitionRows<>(
@@ -247,8 +240,8 @@ public final class TableQueries {
      */
     public LocalComparison<K> compareWith(int other, RowRange<K> range, int limit, int maxRows) {
       Objects.requireNonNull(range, "range");
-      Target first = target();
-      Target second = target(OptionalInt.of(other));
+      StoreTarget first = target();
+      StoreTarget second = target(OptionalInt.of(other));
       ServingTable<?, ?> otherTable = second.served().table();
       if (table.shape() == ServingTable.Shape.SESSION) {
         throw wrongShape(first, "compare all rows");
@@ -272,8 +265,8 @@ public final class TableQueries {
                 + otherTable.keys().type().getSimpleName()
                 + " keys in the other");
       }
-      Map<Integer, List<TableRow<K>>> firstRows = rows(first, range, maxRows);
-      Map<Integer, List<TableRow<K>>> secondRows = rows(second, range, maxRows);
+      Map<Integer, List<TableRow<K>>> firstRows = first.rows(range, maxRows);
+      Map<Integer, List<TableRow<K>>> secondRows = second.rows(range, maxRows);
       SortedSet<Integer> compared = new TreeSet<>(firstRows.keySet());
       compared.retainAll(secondRows.keySet());
       List<TableRow<K>> firstCompared = new ArrayList<>();
@@ -298,80 +291,8 @@ public final class TableQueries {
           new TreeMap<>(secondRows));
     }
 
-    /**
-     * The rows of {@code range} in each partition of a key-value or windowed table that {@code
-     * target} holds here.
-     *
-     * @throws IllegalArgumentException if there are more than {@code maxRows}
-     */
-    private Map<Integer, List<TableRow<K>>> rows(Target target, RowRange<K> range, int maxRows) {
-      Map<Integer, List<TableRow<K>>> rows = new TreeMap<>();
-      int[] read = {0};
-      if (target.served().table().shape() == ServingTable.Shape.KEY_VALUE) {
-        @Nullable K from = range.fromKey();
-        @Nullable K to = range.toKey();
-        RangeQuery<K, Object> query =
-            from == null && to == null
-                ? RangeQuery.withNoBounds()
-                : from == null
-                    ? RangeQuery.withUpperBound(to)
-                    : to == null ? RangeQuery.withLowerBound(from) : RangeQuery.withRange(from, to);
-        query(target, query, Optional.empty())
-            .forEach(
-                (partition, result) -> {
-                  List<TableRow<K>> partitionRows = new ArrayList<>();
-                  try (KeyValueIterator<K, Object> iterator = result.getResult()) {
-                    iterator.forEachRemaining(
-                        pair -> {
-                          counted(target, read, maxRows);
-                          partitionRows.add(
-                              new TableRow<>(pair.key, null, null, stored(pair.value)));
-                        });
-                  }
-                  rows.put(partition, partitionRows);
-                });
-        return rows;
-      }
-      query(
-              target,
-              WindowRangeQuery.<K, Object>withWindowStartRange(range.from(), range.to()),
-              Optional.empty())
-          .forEach(
-              (partition, result) -> {
-                List<TableRow<K>> partitionRows = new ArrayList<>();
-                try (KeyValueIterator<Windowed<K>, Object> iterator = result.getResult()) {
-                  iterator.forEachRemaining(
-                      window -> {
-                        counted(target, read, maxRows);
-                        Instant start = window.key.window().startTime();
-                        partitionRows.add(
-                            new TableRow<>(
-                                window.key.key(),
-                                start,
-                                target.served().windowEnd(start),
-                                stored(window.value)));
-                      });
-                }
-                rows.put(partition, partitionRows);
-              });
-      return rows;
-    }
-
-    private void counted(Target target, int[] read, int maxRows) {
-      if (++read[0] > maxRows) {
-        throw new IllegalArgumentException(
-            "Table '"
-                + table.name()
-                + "' of "
-                + target.version()
-                + " has more than "
-                + maxRows
-                + " rows in the range asked for on this instance; ask for a narrower range");
-      }
-    }
-
     /** Where this table's store sits in its version's topology, read once per version. */
-    private StoreInputs storeInputs(Target target) {
+    private StoreInputs storeInputs(StoreTarget target) {
       return storeInputs.computeIfAbsent(
           target.version().applicationId() + "/" + table.name(),
           key -> StoreInputs.of(target.version(), target.topology(), table.name()));
@@ -385,7 +306,7 @@ public final class TableQueries {
      * @throws UnknownTableException as for {@link #get}
      */
     public Map<HostInfo, Set<Integer>> hosts() {
-      Target target = target();
+      StoreTarget target = target();
       if (versions.localHost().isEmpty()) {
         return Map.of();
       }
@@ -417,7 +338,7 @@ public final class TableQueries {
     public Answer<List<WindowValue<V>>> windows(K key, Instant from, Instant to) {
       Objects.requireNonNull(key, "key");
       checkTimeRange(from, to);
-      Target target = target();
+      StoreTarget target = target();
       if (target.served().table().shape() == ServingTable.Shape.KEY_VALUE) {
         throw wrongShape(target, "read windows");
       }
@@ -430,8 +351,8 @@ public final class TableQueries {
       // On a timestamped window store (which every windowed aggregation has), Kafka Streams 4.3
       // answers a WindowKeyQuery with ValueAndTimestamp<V>, not the V of its signature.
       for (QueryResult<WindowStoreIterator<Object>> result :
-          query(
-                  target,
+          target
+              .query(
                   WindowKeyQuery.<K, Object>withKeyAndWindowStartRange(key, from, to),
                   partitions(location))
               .values()) {
@@ -450,16 +371,11 @@ public final class TableQueries {
 
     @SuppressWarnings("unchecked") // the table's value type, as the store was built with it
     private V value(Object stored) {
-      return (V) stored(stored);
-    }
-
-    /** A value as a store gave it, without the timestamp that a timestamped store adds. */
-    private Object stored(Object stored) {
-      return stored instanceof ValueAndTimestamp<?> timestamped ? timestamped.value() : stored;
+      return (V) StoreTarget.stored(stored);
     }
 
     private void sessions(
-        Target target,
+        StoreTarget target,
         KeyLocation location,
         K key,
         Instant from,
@@ -490,15 +406,15 @@ public final class TableQueries {
       }
     }
 
-    private Target target(ServingTable.Shape shape, String what) {
-      Target target = target();
+    private StoreTarget target(ServingTable.Shape shape, String what) {
+      StoreTarget target = target();
       if (target.served().table().shape() != shape) {
         throw wrongShape(target, what);
       }
       return target;
     }
 
-    private UnknownTableException wrongShape(Target target, String what) {
+    private UnknownTableException wrongShape(StoreTarget target, String what) {
       return new UnknownTableException(
           "Cannot "
               + what
@@ -511,12 +427,12 @@ public final class TableQueries {
               + " table");
     }
 
-    private Target target() {
+    private StoreTarget target() {
       return target(version);
     }
 
-    private Target target(OptionalInt number) {
-      Resolved resolved = resolve(job, table.name(), number);
+    private StoreTarget target(OptionalInt number) {
+      TableLookup.Resolved resolved = lookup.resolve(job, table.name(), number);
       JobVersion jobVersion = resolved.version();
       KafkaStreams streams =
           versions
@@ -529,10 +445,10 @@ public final class TableQueries {
           && streams.state() != KafkaStreams.State.REBALANCING) {
         throw notReady(jobVersion, "it is " + streams.state());
       }
-      return new Target(jobVersion, resolved.topology(), resolved.served(), streams);
+      return new StoreTarget(jobVersion, resolved.topology(), resolved.served(), streams);
     }
 
-    private KeyLocation locate(Target target, K key) {
+    private KeyLocation locate(StoreTarget target, K key) {
       if (versions.localHost().isEmpty()) {
         // Without an application.server, Kafka Streams publishes no metadata: an instance that
         // advertises no address cannot be routed to, so it answers from the partitions it holds.
@@ -554,7 +470,7 @@ public final class TableQueries {
           target.version(), metadata.partition(), active, metadata.standbyHosts(), local);
     }
 
-    private KeyLocation requireLocal(Target target, K key) {
+    private KeyLocation requireLocal(StoreTarget target, K key) {
       KeyLocation location = locate(target, key);
       if (!location.local()) {
         throw new KeyElsewhereException(
@@ -575,44 +491,8 @@ public final class TableQueries {
       return location.partition() >= 0 ? Optional.of(location.partition()) : Optional.empty();
     }
 
-    private <R> Map<Integer, QueryResult<R>> query(
-        Target target, Query<R> query, Optional<Integer> partition) {
-      StateQueryRequest<R> request =
-          StateQueryRequest.inStore(table.name()).withQuery(query).requireActive();
-      if (partition.isPresent()) {
-        request = request.withPartitions(Set.of(partition.get()));
-      }
-      StateQueryResult<R> result = target.streams().query(request);
-      Map<Integer, QueryResult<R>> partitions = result.getPartitionResults();
-      if (partition.isPresent() && !partitions.containsKey(partition.get())) {
-        throw notReady(target.version(), "partition " + partition.get() + " is not active here");
-      }
-      for (Map.Entry<Integer, QueryResult<R>> entry : partitions.entrySet()) {
-        QueryResult<R> answer = entry.getValue();
-        if (answer.isFailure()) {
-          throw failure(target, entry.getKey(), answer);
-        }
-      }
-      return partitions;
-    }
-
-    private RuntimeException failure(Target target, int partition, QueryResult<?> answer) {
-      FailureReason reason = answer.getFailureReason();
-      String why = "partition " + partition + ": " + reason + ", " + answer.getFailureMessage();
-      return switch (reason) {
-        case NOT_ACTIVE, NOT_PRESENT, NOT_UP_TO_BOUND -> notReady(target.version(), why);
-        case DOES_NOT_EXIST, UNKNOWN_QUERY_TYPE ->
-            new UnknownTableException(
-                "Table '" + table.name() + "' of " + target.version() + " cannot answer: " + why);
-        default ->
-            new IllegalStateException(
-                "Table '" + table.name() + "' of " + target.version() + " failed: " + why);
-      };
-    }
-
     private StoreNotReadyException notReady(JobVersion jobVersion, @Nullable String why) {
-      return new StoreNotReadyException(
-          "Table '" + table.name() + "' of " + jobVersion + " is not ready: " + why, RETRY_AFTER);
+      return StoreTarget.notReady(table.name(), jobVersion, why);
     }
   }
 
@@ -633,88 +513,8 @@ public final class TableQueries {
    * @throws UnknownVersionException as for {@link #table(String, String, OptionalInt)}
    */
   public List<ServingTable<?, ?>> tables(String job, OptionalInt number) {
-    return resolveVersion(job, number).topology().servedTables().stream()
+    return lookup.version(job, number).topology().servedTables().stream()
         .<ServingTable<?, ?>>map(ServedTable::table)
         .toList();
   }
-
-  /** The one lookup of a job's table by name, in a version asked for or in the active one. */
-  private Resolved resolve(String job, String name, OptionalInt number) {
-    VersionCode version = resolveVersion(job, number);
-    JobTopology topology = version.topology();
-    ServedTable served =
-        topology
-            .servedTable(name)
-            .orElseThrow(
-                () ->
-                    new UnknownTableException(
-                        "Unknown table '"
-                            + name
-                            + "' of "
-                            + version.version()
-                            + "; its tables are "
-                            + topology.servedTables().stream().map(ServedTable::name).toList()));
-    return new Resolved(version.version(), topology, served);
-  }
-
-  /** The lookup of a job's version, in a version asked for or in the active one. */
-  private VersionCode resolveVersion(String job, OptionalInt number) {
-    Set<String> jobs = versions.jobs();
-    if (!jobs.contains(job)) {
-      throw UnknownJobException.of(job, jobs);
-    }
-    int pinned =
-        number.isPresent()
-            ? number.getAsInt()
-            : versions.activeVersion(job).orElseThrow(() -> UnknownVersionException.noActive(job));
-    Set<Integer> listed = versions.listedVersions(job);
-    if (!listed.contains(pinned)) {
-      throw UnknownVersionException.notListed(job, pinned, listed);
-    }
-    JobVersion version = JobVersion.of(job, pinned);
-    JobTopology topology =
-        versions.topology(version).orElseThrow(() -> UnknownVersionException.noCode(version));
-    return new VersionCode(version, topology);
-  }
-
-  private record Resolved(JobVersion version, JobTopology topology, ServedTable served) {}
-
-  /** A version found, with its code. */
-  private record VersionCode(JobVersion version, JobTopology topology) {}
-
-  /**
-   * The topics read by the tasks that hold a store, as the broker names them: the description names
-   * internal (repartition) topics without the application id that prefixes them on the broker and
-   * in the metadata.
-   */
-  private record StoreInputs(Set<String> topics) {
-
-    static StoreInputs of(JobVersion version, JobTopology topology, String store) {
-      Set<String> topics = new TreeSet<>();
-      for (TopologyDescription.Subtopology subtopology :
-          topology.topology().describe().subtopologies()) {
-        boolean holdsStore =
-            subtopology.nodes().stream()
-                .anyMatch(
-                    node ->
-                        node instanceof TopologyDescription.Processor processor
-                            && processor.stores().contains(store));
-        if (!holdsStore) {
-          continue;
-        }
-        for (TopologyDescription.Node node : subtopology.nodes()) {
-          if (node instanceof TopologyDescription.Source source && source.topicSet() != null) {
-            for (String topic : source.topicSet()) {
-              topics.add(topic);
-              topics.add(version.applicationId() + "-" + topic);
-            }
-          }
-        }
-      }
-      return new StoreInputs(Set.copyOf(topics));
-    }
-  }
-
-  private record Target(
-      JobVersion version, JobTopology topology, ServedTable served, KafkaStreams streams) {}
 }
