@@ -51,7 +51,7 @@ final class PageHitsWorkload implements DemoWorkload {
 
   static final int BOT_PERCENT = 15;
   static final double MALFORMED_SHARE = 0.002;
-  static final int USERS = 20_000;
+  static final int USERS = 5_000;
 
   private static final List<String> BROWSERS =
       List.of(
@@ -106,7 +106,7 @@ final class PageHitsWorkload implements DemoWorkload {
       if (random.nextInt(5) == 0) {
         hit = new PageHit("bot-uptime", "/", "kappa-uptime-check/1.0", time);
       } else {
-        String page = random.nextBoolean() ? CRAWLED : PAGES.get(random.nextInt(PAGES.size()));
+        String page = random.nextInt(4) != 0 ? CRAWLED : PAGES.get(random.nextInt(PAGES.size()));
         String agent = CRAWLERS.get(random.nextInt(CRAWLERS.size()));
         hit = new PageHit("anon-" + random.nextInt(1_000), page, agent, time);
       }
