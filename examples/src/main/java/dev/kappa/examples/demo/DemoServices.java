@@ -18,22 +18,17 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
-import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.HostInfo;
 import org.jspecify.annotations.Nullable;
@@ -211,32 +206,39 @@ final class DemoServices implements AutoCloseable {
     return new Answer<>(last.version(), rows);
   }
 
-  /** How many records {@code topic} holds: the sum of its partitions' end offsets. */
+  /**
+   * How many committed records {@code topic} holds. Under exactly-once, end offsets also count the
+   * transaction markers, so the records are read, with {@code read_committed}; for small topics.
+   */
   long records(String topic) {
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers))) {
-      Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
-      admin
-          .describeTopics(List.of(topic))
-          .allTopicNames()
-          .get(10, TimeUnit.SECONDS)
-          .get(topic)
-          .partitions()
-          .forEach(p -> ends.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
-      return admin.listOffsets(ends).all().get(10, TimeUnit.SECONDS).values().stream()
-          .mapToLong(ListOffsetsResultInfo::offset)
-          .sum();
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof UnknownTopicOrPartitionException) {
-        return 0;
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                false),
+            new ByteArrayDeserializer(),
+            new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
+              .map(info -> new TopicPartition(topic, info.partition()))
+              .toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, Duration.ofSeconds(10));
+      long count = 0;
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))
+          && System.nanoTime() < deadline) {
+        count += consumer.poll(Duration.ofMillis(200)).count();
       }
+      return count;
+    } catch (org.apache.kafka.common.KafkaException e) {
       throw new KappaException(
-          "Cannot count the records of topic '" + topic + "': " + e.getCause().getMessage(), e);
-    } catch (TimeoutException e) {
-      throw new KappaException(
-          "Cannot count the records of topic '" + topic + "': no answer within 10 s", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new KappaException("Interrupted while counting the records of '" + topic + "'", e);
+          "Cannot count the records of topic '" + topic + "': " + e.getMessage(), e);
     }
   }
 

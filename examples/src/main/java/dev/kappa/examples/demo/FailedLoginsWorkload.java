@@ -150,8 +150,8 @@ final class FailedLoginsWorkload implements DemoWorkload {
       alerts.append(alerts.isEmpty() ? "" : ", ").append("v" + number + " " + raised);
     }
     out.printf(
-        "%d addresses over the threshold now, from %s; alerts so far: %s%n",
-        over.value().size(), active, alerts);
+        "%d address%s over the threshold now, from %s; alerts so far: %s%n",
+        over.value().size(), over.value().size() == 1 ? "" : "es", active, alerts);
     over.value().stream()
         .map(row -> row.value)
         .sorted(Comparator.comparing(Breach::since).reversed())
