@@ -51,7 +51,7 @@ class ArchitectureTest {
             .that()
             .resideOutsideOfPackage("dev.kappa.api..")
             .and()
-            .doNotHaveFullyQualifiedName("dev.kappa.examples.networkusage.DemoServices")
+            .doNotHaveFullyQualifiedName("dev.kappa.examples.demo.DemoServices")
             .should()
             .dependOnClassesThat()
             .resideInAPackage("io.micronaut..");

@@ -192,7 +192,7 @@ public final class UsageGenerator {
   }
 
   /** The id of agent number {@code agent}: {@code a-07}. */
-  static String agentId(int agent) {
+  public static String agentId(int agent) {
     return String.format("a-%02d", agent);
   }
 

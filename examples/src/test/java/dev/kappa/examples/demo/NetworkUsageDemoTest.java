@@ -1,8 +1,9 @@
-package dev.kappa.examples.networkusage;
+package dev.kappa.examples.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.kappa.examples.networkusage.UsageGenerator.Shape;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -41,7 +42,7 @@ class NetworkUsageDemoTest {
     assertThat(options.rate).isEqualTo(500);
     assertThat(options.seconds).isEqualTo(30L);
     assertThat(options.reprocessAfter).isEqualTo(Duration.ofSeconds(45));
-    assertThat(options.shape).isEqualTo(UsageGenerator.Shape.of(1_000, 50, 5));
+    assertThat(options.shape).isEqualTo(Shape.of(1_000, 50, 5));
     assertThat(options.partitions).isEqualTo(6);
     assertThat(options.seed).isEqualTo(7);
     assertThat(options.port).isEqualTo(9080);

@@ -1,4 +1,4 @@
-package dev.kappa.examples.networkusage;
+package dev.kappa.examples.demo;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -61,7 +61,7 @@ class NetworkUsageDemoIT {
           CompletableFuture.runAsync(
               () -> {
                 try {
-                  NetworkUsageDemo.run(options, out);
+                  KappaDemo.run(options, out);
                 } catch (Exception e) {
                   throw new IllegalStateException(e);
                 }
@@ -185,7 +185,7 @@ class NetworkUsageDemoIT {
                 String.valueOf(taken.getLocalPort())
               });
 
-      assertThatThrownBy(() -> NetworkUsageDemo.run(options, System.out))
+      assertThatThrownBy(() -> KappaDemo.run(options, System.out))
           .isInstanceOf(DemoServices.PortTakenException.class)
           .hasMessageStartingWith(
               "Cannot start the service on port " + taken.getLocalPort() + ": it is taken (")

@@ -1,4 +1,4 @@
-package dev.kappa.examples.networkusage;
+package dev.kappa.examples.demo;
 
 import dev.kappa.examples.networkusage.UsageGenerator.Shape;
 import java.time.Duration;
@@ -7,9 +7,15 @@ import org.jspecify.annotations.Nullable;
 /** The demo's command-line options, with their defaults; {@link #parse} says what is wrong. */
 final class DemoOptions {
   static final String USAGE =
-      "Usage: demo [--bootstrap-servers host:port] [--rate readings-per-second] [--seconds run-time]\n"
-          + "            [--reprocess-after seconds] [--customers n] [--nodes n] [--agents n]\n"
-          + "            [--partitions n] [--seed n] [--port http-port] [--port2 http-port]";
+      "Usage: demo [--job name] [--bootstrap-servers host:port] [--rate records-per-second]\n"
+          + "            [--seconds run-time] [--reprocess-after seconds] [--partitions n] [--seed n]\n"
+          + "            [--port http-port] [--port2 http-port]\n"
+          + "            network-usage only: [--customers n] [--nodes n] [--agents n]\n"
+          + "Jobs: "
+          + DemoJob.names()
+          + " (default network-usage)";
+
+  DemoJob job = DemoJob.NETWORK_USAGE;
 
   @Nullable String bootstrapServers;
   int rate = 2_000;
@@ -33,6 +39,7 @@ final class DemoOptions {
       }
       String value = args[++i];
       switch (name) {
+        case "--job" -> options.job = DemoJob.named(value);
         case "--bootstrap-servers" -> options.bootstrapServers = value;
         case "--rate" -> options.rate = positive(name, value);
         case "--seconds" -> options.seconds = (long) positive(name, value);

@@ -1,6 +1,8 @@
-package dev.kappa.examples.networkusage;
+package dev.kappa.examples.demo;
 
-import dev.kappa.reprocessing.JobHost;
+import dev.kappa.examples.networkusage.NetworkUsageJob;
+import dev.kappa.examples.networkusage.Usage;
+import dev.kappa.examples.networkusage.UsageGenerator;
 import dev.kappa.reprocessing.JobVersion;
 import dev.kappa.reprocessing.query.Answer;
 import dev.kappa.reprocessing.query.KeyElsewhereException;
@@ -13,20 +15,16 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What the demo prints every few seconds: the rate produced and processed by each version, its dead
- * letters and late drops, and the latest window of each agent as the service answers it (with v1's
- * beside v2's while both run).
+ * What the network-usage demo prints of the job's tables every few seconds: the latest window of
+ * each agent and of the network as the service answers it (with v1's beside v2's while both run).
  */
-final class DemoReport {
+final class NetworkUsageTables {
   private static final DateTimeFormatter TIME =
       DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
   private static final String JOB = NetworkUsageJob.NAME;
@@ -38,65 +36,17 @@ final class DemoReport {
   private final DemoServices services;
   private final PrintStream out;
   private final List<String> agents = new ArrayList<>();
-  private long lastTime;
-  private long lastProduced;
-  private Map<JobVersion, Long> lastConsumed = new HashMap<>();
 
-  /**
-   * Reports on {@code services} to {@code out}, with {@code agentCount} agents, from {@code
-   * started}.
-   */
-  DemoReport(DemoServices services, int agentCount, PrintStream out, long started) {
+  /** Reports on {@code services} to {@code out}, with {@code agentCount} agents. */
+  NetworkUsageTables(DemoServices services, int agentCount, PrintStream out) {
     this.services = services;
     this.out = out;
-    this.lastTime = started;
     for (int agent = 0; agent < agentCount; agent++) {
       agents.add(UsageGenerator.agentId(agent));
     }
   }
 
-  void print(long produced, boolean besideV1) {
-    long now = System.nanoTime();
-    double seconds = (now - lastTime) / 1e9;
-    StringBuilder line =
-        new StringBuilder(
-            String.format(
-                "%nnetwork-usage at %s UTC: generated %.0f/s",
-                TIME.format(Instant.now()), (produced - lastProduced) / seconds));
-    Map<JobVersion, Long> consumed = new HashMap<>();
-    // Each instance counts the partitions it runs: a version's totals add up both instances.
-    Map<JobVersion, Counts> counts = new TreeMap<>(Comparator.comparingInt(JobVersion::number));
-    for (JobHost host : services.hosts()) {
-      for (JobVersion version : host.runningVersions()) {
-        host.running(version)
-            .ifPresent(
-                running -> {
-                  Counts count = counts.computeIfAbsent(version, v -> new Counts());
-                  count.consumed += running.committedPosition(NetworkUsageJob.USAGE_EVENTS.topic());
-                  count.deadLetters += running.deadLetters().total();
-                  count.dropped += running.droppedRecords();
-                });
-      }
-    }
-    counts.forEach(
-        (version, count) -> {
-          consumed.put(version, count.consumed);
-          Long last = lastConsumed.get(version);
-          line.append(
-              String.format(
-                  "; v%d processed %s, %d dead letters, %d late",
-                  version.number(),
-                  last == null
-                      ? "-"
-                      : String.format("%.0f/s", Math.max(0, count.consumed - last) / seconds),
-                  count.deadLetters,
-                  Math.max(0, count.dropped - count.deadLetters)));
-        });
-    out.println(line);
-    lastTime = now;
-    lastProduced = produced;
-    lastConsumed = consumed;
-
+  void print(boolean besideV1) {
     Instant to = Instant.now();
     Instant from = to.minus(RECENT);
     List<String> rows = new ArrayList<>();
@@ -180,13 +130,6 @@ final class DemoReport {
         TIME.format(window.start()) + "-" + TIME.format(window.end()),
         megabytes(usage.bytes()),
         usage.readings());
-  }
-
-  /** A version's counts, added up over the instances. */
-  private static final class Counts {
-    long consumed;
-    long deadLetters;
-    long dropped;
   }
 
   private static String megabytes(long bytes) {
