@@ -180,11 +180,14 @@ final class DemoServices implements AutoCloseable {
     Set<Integer> answered = new HashSet<>();
     @Nullable Answer<?> last = null;
     @Nullable StoreNotReadyException notReady = null;
+    // Every instance is asked for the same version, even while a swap reaches them one by one.
+    OptionalInt pinned =
+        version.isPresent() ? version : hosts.values().iterator().next().activeVersion(job);
     for (JobHost host : hosts.values()) {
       try {
         TableQueries.TableView<K, V> view = host.queries().table(job, table);
-        if (version.isPresent()) {
-          view = view.inVersion(version.getAsInt());
+        if (pinned.isPresent()) {
+          view = view.inVersion(pinned.getAsInt());
         }
         Answer<PartitionRows<KeyValue<K, V>>> answer = view.rangeByPartition(from, to);
         // A partition moving between the instances may answer from both: keep one answer.
