@@ -154,6 +154,9 @@ class StartVersionIT {
       JobHistory v2CaughtUp = c.awaitCaughtUp(v2, TIMEOUT);
       assertThat(v2CaughtUp.version(2).orElseThrow().status()).isEqualTo(VersionStatus.CAUGHT_UP);
       assertThat(v2CaughtUp.version(2).orElseThrow().lateDropped()).isZero();
+      // Each instance follows the registry on its own: the one that swaps waits until it, too,
+      // lists v2 as caught up.
+      a.awaitCaughtUp(v2, TIMEOUT);
       a.swap(job, 2);
       a.retire(job, 1);
 
