@@ -312,11 +312,19 @@ class ServingIT {
                 request.contentType(),
                 request.token());
       } catch (UncheckedIOException e) {
-        // Over the 1 MiB the service takes, the server answers 413 and closes the connection as
-        // soon as it has read that much: a client still sending the rest may see the connection
-        // closed before it reads the answer. Any other request must be answered.
-        if (request.body() != null
-            && request.body().getBytes(StandardCharsets.UTF_8).length > 1024 * 1024) {
+        // Over the 1 MiB body or the 4 KiB request line (Netty's default) the service takes, the
+        // server answers 413 or 414 and closes the connection as soon as it has read that much: a
+        // client still sending the rest may see the connection closed before it reads the answer.
+        // Any other request must be answered.
+        boolean bodyTooLarge =
+            request.body() != null
+                && request.body().getBytes(StandardCharsets.UTF_8).length > 1024 * 1024;
+        boolean lineTooLong =
+            (request.method() + " " + request.path() + " HTTP/1.1")
+                    .getBytes(StandardCharsets.UTF_8)
+                    .length
+                > 4096;
+        if (bodyTooLarge || lineTooLong) {
           byStatus.merge(0, 1, Integer::sum);
           continue;
         }
