@@ -1,5 +1,7 @@
 package dev.kappa.examples.demo;
 
+import static dev.kappa.examples.demo.DemoHttp.freePort;
+import static dev.kappa.examples.demo.DemoHttp.get;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -11,9 +13,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -190,19 +189,6 @@ class NetworkUsageDemoIT {
           .hasMessageStartingWith(
               "Cannot start the service on port " + taken.getLocalPort() + ": it is taken (")
           .hasMessageEndingWith("Stop what listens there, or pass --port2 with a free port.");
-    }
-  }
-
-  private static HttpResponse<String> get(String url) throws IOException, InterruptedException {
-    return HttpClient.newHttpClient()
-        .send(
-            HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
-            HttpResponse.BodyHandlers.ofString());
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
     }
   }
 

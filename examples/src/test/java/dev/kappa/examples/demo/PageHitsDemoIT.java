@@ -1,5 +1,7 @@
 package dev.kappa.examples.demo;
 
+import static dev.kappa.examples.demo.DemoHttp.freePort;
+import static dev.kappa.examples.demo.DemoHttp.get;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -9,10 +11,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
@@ -127,18 +125,5 @@ class PageHitsDemoIT {
     long v2 = Long.parseLong(home.group(1).replace(",", ""));
     long v1 = Long.parseLong(home.group(2).replace(",", ""));
     assertThat(v2).isPositive().isLessThan(v1);
-  }
-
-  private static HttpResponse<String> get(String url) throws IOException, InterruptedException {
-    return HttpClient.newHttpClient()
-        .send(
-            HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
-            HttpResponse.BodyHandlers.ofString());
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 }
