@@ -58,10 +58,12 @@ class StartVersionIT {
 
   @Test
   void shouldRefuseToReplaySourcesWhoseHistoryWasDeletedNamingThem() throws Exception {
+    // A finite retention that still keeps the workload's records, stamped 30 days ago: the broker's
+    // own retention check must not delete more than the test does.
     kafka
         .get()
         .createTopic(
-            "readings", 3, Map.of("retention.ms", Long.toString(Duration.ofDays(7).toMillis())));
+            "readings", 3, Map.of("retention.ms", Long.toString(Duration.ofDays(365).toMillis())));
     try (Workload workload = new Workload(kafka.bootstrapServers(), Duration.ofMillis(10));
         Admin admin =
             Admin.create(
@@ -85,7 +87,7 @@ class StartVersionIT {
           .isInstanceOf(IncompleteHistoryException.class)
           .hasMessage(
               "Cannot replay 'partial' v1 from the beginning: topic 'readings' partitions [0, 2]"
-                  + " start at offsets [100, 50] (retention.ms=604800000, retention.bytes=-1), so"
+                  + " start at offsets [100, 50] (retention.ms=31536000000, retention.bytes=-1), so"
                   + " their first records were deleted by retention or on request. Give the source"
                   + " topics a retention that keeps the history the job needs (retention.ms=-1), or"
                   + " start the version accepting partial history.");
