@@ -130,7 +130,7 @@ public final class Bench {
           }
           Measurement measurement =
               RunProcess.measure(
-                  jvm, servers, brokerProcess, scenario.id(), repetition, group, COMMIT_INTERVAL);
+                  jvm, servers, brokerProcess, scenario, repetition, group, COMMIT_INTERVAL, false);
           measurements.add(measurement);
           System.out.printf(
               "%d/%d %-28s %,10.0f records/s  %6.1f s  CPU %5.1f s (broker %s)  peak RSS %d MiB%n",

@@ -66,6 +66,11 @@ public final class RunContext {
     return group;
   }
 
+  /** The run's own directory for state, deleted after the run. */
+  public Path stateDirectory() {
+    return stateDirectory;
+  }
+
   /** How often every scenario commits; the same for all, so that their ends compare. */
   public Duration commitInterval() {
     return commitInterval;
@@ -101,7 +106,12 @@ public final class RunContext {
    * the state directory and the harness's consumer settings.
    */
   public JobConfig jobConfig(ProcessingGuarantee guarantee) {
-    return jobConfig(guarantee, stateDirectory);
+    return jobConfig(guarantee, stateDirectory, 1);
+  }
+
+  /** Like {@link #jobConfig(ProcessingGuarantee)}, with {@code threads} stream threads. */
+  public JobConfig jobConfig(ProcessingGuarantee guarantee, int threads) {
+    return jobConfig(guarantee, stateDirectory, threads);
   }
 
   /**
@@ -109,13 +119,14 @@ public final class RunContext {
    * with a state directory of its own under the run's.
    */
   public JobConfig jobConfig(ProcessingGuarantee guarantee, String instance) {
-    return jobConfig(guarantee, stateDirectory.resolve(instance));
+    return jobConfig(guarantee, stateDirectory.resolve(instance), 1);
   }
 
-  private JobConfig jobConfig(ProcessingGuarantee guarantee, Path state) {
+  private JobConfig jobConfig(ProcessingGuarantee guarantee, Path state, int threads) {
     JobConfig.Builder builder =
         JobConfig.builder(bootstrapServers)
             .guarantee(guarantee)
+            .threads(threads)
             .commitInterval(commitInterval)
             .stateDirectory(state);
     consumerSettings.forEach(

@@ -1,6 +1,7 @@
 package dev.kappa.benchmarks;
 
 import dev.kappa.topology.runtime.ProcessingGuarantee;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -37,6 +38,22 @@ public interface Scenario {
    */
   default String consumerGroup(String run) {
     return run;
+  }
+
+  /**
+   * For a scenario of another engine (Flink), the id of the Kappa scenario that does the same work,
+   * which the report divides by it; empty for Kappa's own.
+   */
+  default Optional<String> sameWorkAs() {
+    return Optional.empty();
+  }
+
+  /**
+   * The class path of the JVM that runs it, when it is not the harness's: the Flink peer's runs
+   * need Flink and the Kafka client its connector is built for. Empty for Kappa's own.
+   */
+  default Optional<String> classPath() {
+    return Optional.empty();
   }
 
   /**

@@ -17,6 +17,21 @@ public interface ScenarioRun extends AutoCloseable {
    */
   void checkAlive();
 
+  /**
+   * Whether the run reads its inputs up to the end offsets they had when it started and then stops
+   * by itself, as a bounded Flink job does. The harness stops the clock for such a run when it has
+   * {@linkplain #finished() finished} (its last windows fired, every output committed), and for any
+   * other when its group's commits cover the inputs.
+   */
+  default boolean bounded() {
+    return false;
+  }
+
+  /** For a {@linkplain #bounded() bounded} run, whether it has finished without failing. */
+  default boolean finished() {
+    return false;
+  }
+
   /** Stops the run and releases its clients; the harness deletes its topics afterwards. */
   @Override
   void close();
@@ -47,8 +62,18 @@ public interface ScenarioRun extends AutoCloseable {
    */
   static ScenarioRun ofJob(
       String scenario, KappaJob job, ProcessingGuarantee guarantee, RunContext context) {
+    return ofJob(scenario, job, guarantee, 1, context);
+  }
+
+  /** Like {@link #ofJob(String, KappaJob, ProcessingGuarantee, RunContext)}, on {@code threads}. */
+  static ScenarioRun ofJob(
+      String scenario,
+      KappaJob job,
+      ProcessingGuarantee guarantee,
+      int threads,
+      RunContext context) {
     RunningJob running =
-        RunningJob.start(job.topology(context.naming()), context.jobConfig(guarantee));
+        RunningJob.start(job.topology(context.naming()), context.jobConfig(guarantee, threads));
     return of(scenario, running.streams(), running::close);
   }
 

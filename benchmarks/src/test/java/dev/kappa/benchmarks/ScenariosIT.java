@@ -2,7 +2,6 @@ package dev.kappa.benchmarks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
-import static org.awaitility.Awaitility.await;
 
 import dev.kappa.benchmarks.internal.ScenarioRunner;
 import dev.kappa.benchmarks.scenarios.CoarseAggregation;
@@ -16,11 +15,13 @@ import dev.kappa.benchmarks.scenarios.Scenarios;
 import dev.kappa.benchmarks.scenarios.StreamJoin;
 import dev.kappa.benchmarks.scenarios.UsagePair;
 import dev.kappa.benchmarks.scenarios.WindowedAggregation;
+import dev.kappa.benchmarks.workload.Expected;
+import dev.kappa.benchmarks.workload.Keyed;
+import dev.kappa.benchmarks.workload.OutputTopic;
 import dev.kappa.benchmarks.workload.Workload;
 import dev.kappa.embedded.EmbeddedKafkaExtension;
 import dev.kappa.examples.networkusage.AlarmWithUsage;
 import dev.kappa.examples.networkusage.NetworkUsageJob;
-import dev.kappa.examples.networkusage.NodeAlarm;
 import dev.kappa.examples.networkusage.Usage;
 import dev.kappa.examples.networkusage.UsageEvent;
 import dev.kappa.examples.networkusage.UsageGenerator.GeneratedRecord;
@@ -32,19 +33,11 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -137,10 +130,7 @@ class ScenariosIT {
   }
 
   private void assertThatFilterKeptTheLargeReadings(List<Keyed<UsageEvent>> kept) {
-    List<Keyed<UsageEvent>> expected =
-        generated(Workload.READINGS, GeneratedRecord::reading).stream()
-            .filter(reading -> reading.value().bytes() >= 100)
-            .toList();
+    List<Keyed<UsageEvent>> expected = Expected.largeReadings(GENERATED);
     assertThat(expected.size()).isBetween(2_500 * 60 / 100, 2_500 * 90 / 100);
     assertThat(kept).containsExactlyInAnyOrderElementsOf(expected);
   }
@@ -152,61 +142,24 @@ class ScenariosIT {
   /** The last update of each window of the readings grouped by {@code group} is its sum. */
   private void assertThatEveryWindowHasItsSum(
       List<Keyed<Usage>> updates, Function<UsageEvent, String> group) {
-    Map<String, Usage> expected = new HashMap<>();
-    for (GeneratedRecord record : GENERATED.get(Workload.READINGS)) {
-      long start = record.timestamp().toEpochMilli() / 60_000 * 60_000;
-      expected.merge(
-          group.apply(record.reading()) + "@" + Instant.ofEpochMilli(start),
-          new Usage(record.reading().bytes(), 1),
-          (a, b) -> new Usage(a.bytes() + b.bytes(), a.readings() + b.readings()));
-    }
-    // the updates of one window are in order in its partition: the last one is its result
-    Map<String, Usage> last = new LinkedHashMap<>();
-    updates.forEach(update -> last.put(update.key(), update.value()));
+    Map<String, Usage> expected = Expected.windowSums(GENERATED, group);
     assertThat(expected.keySet().stream().map(w -> w.substring(w.indexOf('@'))).distinct())
         .as("the workload crosses a window boundary")
         .hasSize(2);
-    assertThat(last).isEqualTo(expected);
+    // the updates of one window are in order in its partition: the last one is its result
+    assertThat(Expected.lastOfEachKey(updates)).isEqualTo(expected);
   }
 
   private void assertThatEveryPairWithinTenSecondsIsJoined(List<Keyed<UsagePair>> pairs) {
-    List<Keyed<UsagePair>> expected = new ArrayList<>();
-    Map<String, List<UsageEvent>> odd =
-        GENERATED.get(Workload.ODD_READINGS).stream()
-            .collect(
-                Collectors.groupingBy(
-                    GeneratedRecord::key,
-                    Collectors.mapping(GeneratedRecord::reading, Collectors.toList())));
-    for (GeneratedRecord even : GENERATED.get(Workload.EVEN_READINGS)) {
-      for (UsageEvent other : odd.getOrDefault(even.key(), List.of())) {
-        if (within(even.reading().timestamp(), other.timestamp(), Duration.ofSeconds(10))) {
-          expected.add(new Keyed<>(even.key(), new UsagePair(even.reading(), other)));
-        }
-      }
-    }
+    List<Keyed<UsagePair>> expected = Expected.pairs(GENERATED);
     assertThat(expected).hasSizeGreaterThan(1_000);
     assertThat(pairs).containsExactlyInAnyOrderElementsOf(expected);
   }
 
   private void assertThatEveryAlarmMetTheReadingsOfItsNode(List<Keyed<AlarmWithUsage>> joined) {
-    List<Keyed<AlarmWithUsage>> expected = new ArrayList<>();
-    for (GeneratedRecord alarm : GENERATED.get(Workload.ALARMS)) {
-      for (GeneratedRecord reading : GENERATED.get(Workload.READINGS)) {
-        NodeAlarm nodeAlarm = alarm.alarm();
-        if (reading.reading().nodeId().equals(nodeAlarm.nodeId())
-            && within(
-                nodeAlarm.timestamp(), reading.reading().timestamp(), Duration.ofSeconds(10))) {
-          expected.add(new Keyed<>(alarm.key(), new AlarmWithUsage(nodeAlarm, reading.reading())));
-        }
-      }
-    }
     assertThat(GENERATED.get(Workload.ALARMS)).isNotEmpty();
     // Alarms without a reading are emitted only once their window closes, after the workload ends.
-    assertThat(joined).containsExactlyInAnyOrderElementsOf(expected);
-  }
-
-  private static boolean within(Instant a, Instant b, Duration difference) {
-    return Duration.between(a, b).abs().compareTo(difference) <= 0;
+    assertThat(joined).containsExactlyInAnyOrderElementsOf(Expected.alarmsWithReadings(GENERATED));
   }
 
   private <V> List<Keyed<V>> generated(String topic, Function<GeneratedRecord, V> value) {
@@ -235,39 +188,7 @@ class ScenariosIT {
     return JsonSerde.of(AlarmWithUsage.class).deserialize("", value);
   }
 
-  /** Every committed record of {@code topic}, values read by {@code values}, in partition order. */
   private static <V> List<Keyed<V>> read(String topic, Function<byte[], V> values) {
-    List<Keyed<V>> records = new ArrayList<>();
-    try (KafkaConsumer<String, byte[]> consumer =
-        new KafkaConsumer<>(
-            Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                kafka.bootstrapServers(),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                "read_committed"),
-            new StringDeserializer(),
-            new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions =
-          consumer.partitionsFor(topic).stream()
-              .map(info -> new TopicPartition(topic, info.partition()))
-              .toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-      await()
-          .atMost(Duration.ofSeconds(30))
-          .until(
-              () -> {
-                for (ConsumerRecord<String, byte[]> record :
-                    consumer.poll(Duration.ofMillis(100))) {
-                  records.add(new Keyed<>(record.key(), values.apply(record.value())));
-                }
-                return partitions.stream().allMatch(p -> consumer.position(p) >= ends.get(p));
-              });
-    }
-    return records;
+    return OutputTopic.read(kafka.bootstrapServers(), topic, values);
   }
-
-  /** A record's key and value. */
-  record Keyed<V>(String key, V value) {}
 }

@@ -7,8 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Starts a JVM with this JVM's class path: the broker, one per measured run, and the processes of
- * the chaos harness.
+ * Starts a JVM, with this JVM's class path unless told another: the broker, one per measured run,
+ * and the processes of the chaos harness.
  */
 public final class JavaProcess {
 
@@ -19,8 +19,13 @@ public final class JavaProcess {
    * standard output to a pipe for the caller.
    */
   static Process start(List<String> jvmArgs, Class<?> main, List<String> args) {
+    return start(jvmArgs, System.getProperty("java.class.path"), main, args);
+  }
+
+  /** Like {@link #start(List, Class, List)}, with the class path {@code classPath}. */
+  static Process start(List<String> jvmArgs, String classPath, Class<?> main, List<String> args) {
     try {
-      return new ProcessBuilder(command(jvmArgs, main, args))
+      return new ProcessBuilder(command(jvmArgs, classPath, main, args))
           .redirectError(ProcessBuilder.Redirect.INHERIT)
           .start();
     } catch (IOException e) {
@@ -35,7 +40,7 @@ public final class JavaProcess {
   public static Process startLogging(
       List<String> jvmArgs, Class<?> main, List<String> args, Path log) {
     try {
-      return new ProcessBuilder(command(jvmArgs, main, args))
+      return new ProcessBuilder(command(jvmArgs, System.getProperty("java.class.path"), main, args))
           .redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
           .start();
@@ -44,12 +49,13 @@ public final class JavaProcess {
     }
   }
 
-  private static List<String> command(List<String> jvmArgs, Class<?> main, List<String> args) {
+  private static List<String> command(
+      List<String> jvmArgs, String classPath, Class<?> main, List<String> args) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmArgs);
     command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
+    command.add(classPath);
     command.add(main.getName());
     command.addAll(args);
     return command;

@@ -24,7 +24,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * The results of a run of the harness: every measurement, a summary per scenario (median, min and
  * max over the repetitions) with its ratios to the raw copy and, for a Kappa job that has one, to
- * its plain Kafka Streams peer, as JSON and as a markdown table.
+ * its plain Kafka Streams peer and to the same work on Flink, as JSON and as a markdown table.
  */
 public final class Report {
 
@@ -93,6 +93,10 @@ public final class Report {
    * @param cpuOfRawCopy the raw copy's {@code machineCpuMicrosPerRecord} divided by this one's: the
    *     ratio by CPU cost, which the load of other processes on the machine disturbs far less than
    *     the ratio by wall time
+   * @param ofFlink its median rate divided by that of the Flink scenario doing the same work
+   *     ({@link Scenario#sameWorkAs()}); null if there is none
+   * @param cpuOfFlink that Flink scenario's {@code machineCpuMicrosPerRecord} divided by this
+   *     one's: above 1, a record costs this scenario less CPU than it costs Flink
    */
   public record Summary(
       String scenario,
@@ -111,7 +115,9 @@ public final class Report {
       @Nullable Double ofPlainStreams,
       @Nullable String goal,
       double machineCpuMicrosPerRecord,
-      @Nullable Double cpuOfRawCopy) {}
+      @Nullable Double cpuOfRawCopy,
+      @Nullable Double ofFlink,
+      @Nullable Double cpuOfFlink) {}
 
   private final Map<String, Object> header;
   private final List<Scenario> scenarios;
@@ -139,6 +145,10 @@ public final class Report {
         cpuCosts.put(scenario.id(), median(runs, Report::machineCpuMicrosPerRecord));
       }
     }
+    Map<String, String> flinkPeers = new LinkedHashMap<>();
+    for (Scenario scenario : scenarios) {
+      scenario.sameWorkAs().ifPresent(kappa -> flinkPeers.put(kappa, scenario.id()));
+    }
     List<Summary> summaries = new ArrayList<>();
     for (Scenario scenario : scenarios) {
       List<Measurement> runs = runsOf(scenario.id());
@@ -153,6 +163,9 @@ public final class Report {
       double cpuCost = cpuCosts.get(scenario.id());
       Double rawCpuCost = cpuCosts.get(RAW_COPY);
       Double ofPeer = peerRate == null ? null : rate / peerRate;
+      String flink = flinkPeers.get(scenario.id());
+      Double flinkRate = flink == null ? null : medians.get(flink);
+      Double flinkCpuCost = flink == null ? null : cpuCosts.get(flink);
       List<Measurement> withBroker = runs.stream().filter(run -> run.brokerCpu() != null).toList();
       summaries.add(
           new Summary(
@@ -174,7 +187,9 @@ public final class Report {
               ofPeer,
               goal(scenario.id(), ofRaw, peer, ofPeer),
               cpuCost,
-              rawCpuCost == null ? null : rawCpuCost / cpuCost));
+              rawCpuCost == null ? null : rawCpuCost / cpuCost,
+              flinkRate == null ? null : rate / flinkRate,
+              flinkCpuCost == null ? null : flinkCpuCost / cpuCost));
     }
     return summaries;
   }
@@ -201,13 +216,14 @@ public final class Report {
         "| scenario | records/s median (min – max) | × raw copy | × peer (plain Kafka Streams;"
             + " raw read for the replay; unaligned for replay-2) | goal |"
             + " CPU s run (broker) | CPU µs/record run (+ broker) | × raw copy by CPU |"
-            + " peak RSS MiB (heap) |\n");
-    table.append("| --- | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: |\n");
+            + " × Flink (by CPU) | peak RSS MiB (heap) |\n");
+    table.append("| --- | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: |\n");
     for (Summary summary : summaries()) {
       table.append(
           String.format(
               Locale.ROOT,
-              "| %s | %,.0f (%,.0f – %,.0f) | %s | %s | %s | %.1f (%s) | %.1f (%.1f) | %s | %d (%d) |%n",
+              "| %s | %,.0f (%,.0f – %,.0f) | %s | %s | %s | %.1f (%s) | %.1f (%.1f) | %s | %s |"
+                  + " %d (%d) |%n",
               summary.scenario(),
               summary.recordsPerSecond(),
               summary.minRecordsPerSecond(),
@@ -222,6 +238,9 @@ public final class Report {
               summary.cpuMicrosPerRecord(),
               summary.machineCpuMicrosPerRecord(),
               ratio(summary.cpuOfRawCopy()),
+              summary.ofFlink() == null
+                  ? ""
+                  : ratio(summary.ofFlink()) + " (" + ratio(summary.cpuOfFlink()) + ")",
               summary.peakRssMebibytes(),
               summary.peakHeapMebibytes()));
     }

@@ -36,8 +36,9 @@ public final class RunProcess {
   private RunProcess() {}
 
   /**
-   * Runs scenario {@code scenario} as group {@code group} in a new JVM started with {@code
-   * jvmArgs}, and returns what it measured.
+   * Runs {@code scenario} as group {@code group} in a new JVM started with {@code jvmArgs} (and the
+   * scenario's {@linkplain Scenario#classPath() class path}), and returns what it measured. The run
+   * deletes its topics when it ends, unless {@code keepOutputs} (for a test that reads them).
    *
    * @param broker the broker's process when it is local, for its CPU time
    * @throws IllegalStateException if the run fails
@@ -46,23 +47,30 @@ public final class RunProcess {
       List<String> jvmArgs,
       String bootstrapServers,
       @Nullable ProcessHandle broker,
-      String scenario,
+      Scenario scenario,
       int repetition,
       String group,
-      Duration commitInterval) {
+      Duration commitInterval,
+      boolean keepOutputs) {
     List<String> args =
         new ArrayList<>(
             List.of(
                 "--bootstrap-servers", bootstrapServers,
-                "--scenario", scenario,
+                "--scenario", scenario.id(),
                 "--repetition", String.valueOf(repetition),
                 "--group", group,
-                "--commit-interval", commitInterval.toString()));
+                "--commit-interval", commitInterval.toString(),
+                "--keep-outputs", String.valueOf(keepOutputs)));
     if (broker != null) {
       args.add("--broker-pid");
       args.add(String.valueOf(broker.pid()));
     }
-    Process process = JavaProcess.start(jvmArgs, RunProcess.class, args);
+    Process process =
+        JavaProcess.start(
+            jvmArgs,
+            scenario.classPath().orElse(System.getProperty("java.class.path")),
+            RunProcess.class,
+            args);
     Measurement measurement = null;
     try (BufferedReader output =
         new BufferedReader(
@@ -75,19 +83,28 @@ public final class RunProcess {
       int exit = process.waitFor();
       if (exit != 0 || measurement == null) {
         throw new IllegalStateException(
-            "The run of scenario '" + scenario + "' failed (exit " + exit + "); see its log above");
+            "The run of scenario '"
+                + scenario.id()
+                + "' failed (exit "
+                + exit
+                + "); see its log above");
       }
       return measurement;
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot read the result of scenario '" + scenario + "'", e);
+      throw new UncheckedIOException(
+          "Cannot read the result of scenario '" + scenario.id() + "'", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       process.destroyForcibly();
-      throw new IllegalStateException("Interrupted while running scenario '" + scenario + "'", e);
+      throw new IllegalStateException(
+          "Interrupted while running scenario '" + scenario.id() + "'", e);
     }
   }
 
-  /** Runs one scenario: {@code --bootstrap-servers --scenario --repetition --group ...}. */
+  /**
+   * Runs one scenario: {@code --bootstrap-servers --scenario --repetition --group --commit-interval
+   * [--broker-pid] [--keep-outputs]}.
+   */
   public static void main(String[] args) {
     Map<String, String> options = new HashMap<>();
     for (int i = 0; i + 1 < args.length; i += 2) {
@@ -119,7 +136,7 @@ public final class RunProcess {
     } catch (IOException | RuntimeException e) {
       log.error("Run {} failed", group, e);
     } finally {
-      if (runner != null && scenario != null) {
+      if (runner != null && scenario != null && !"true".equals(options.get("--keep-outputs"))) {
         runner.cleanUp(scenario, group);
       }
       if (state != null) {

@@ -23,8 +23,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs one scenario over the preloaded workload and measures it: from the first record its consumer
  * reads to the first check that finds the group's commits covering every input (see {@link
- * CommitProgress}), the wall time, the CPU time of this process and of the broker, and the peak
- * memory of this process. Checks run every 100 ms, so the end is late by that much at most.
+ * CommitProgress}), or for a {@linkplain ScenarioRun#bounded() bounded} run to the check that finds
+ * it finished, the wall time, the CPU time of this process and of the broker, and the peak memory
+ * of this process. Checks run every 100 ms, so the end is late by that much at most.
  *
  * <pre>{@code
  * ScenarioRunner runner = new ScenarioRunner("localhost:9092", Duration.ofMillis(100), Optional.empty());
@@ -144,7 +145,7 @@ public final class ScenarioRunner {
     while (true) {
       ResourceUse now = ResourceUse.now(broker);
       long remaining = progress.remaining();
-      if (remaining == 0) {
+      if (run.bounded() ? run.finished() : remaining == 0) {
         return now;
       }
       run.checkAlive();

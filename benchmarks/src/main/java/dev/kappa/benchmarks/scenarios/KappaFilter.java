@@ -38,11 +38,16 @@ public final class KappaFilter extends AbstractScenario {
 
   /** The filter job under {@code guarantee}. */
   public KappaFilter(ProcessingGuarantee guarantee) {
-    super("kappa-filter", "Kappa filter job", guarantee, Workload.READINGS);
+    this(guarantee, 1);
+  }
+
+  /** The filter job under {@code guarantee} on {@code threads} stream threads. */
+  public KappaFilter(ProcessingGuarantee guarantee, int threads) {
+    super("kappa-filter", "Kappa filter job", guarantee, threads, Workload.READINGS);
   }
 
   @Override
   public ScenarioRun start(RunContext context) {
-    return ScenarioRun.ofJob(id(), JOB, guarantee(), context);
+    return ScenarioRun.ofJob(id(), JOB, guarantee(), threads(), context);
   }
 }

@@ -53,19 +53,30 @@ public final class NetworkUsage extends AbstractScenario {
 
   /** The job, or the job as it was before two-phase aggregation if {@code direct}. */
   public NetworkUsage(boolean direct) {
+    this(direct, 1);
+  }
+
+  /** The job on {@code threads} stream threads. */
+  public NetworkUsage(int threads) {
+    this(false, threads);
+  }
+
+  private NetworkUsage(boolean direct, int threads) {
     super(
         "network-usage" + (direct ? "-direct" : ""),
         "the network-usage example job"
             + (direct ? " before two-phase aggregation and rollups" : "")
             + ", exactly-once",
         Set.of(Workload.READINGS, Workload.ALARMS),
-        ProcessingGuarantee.EXACTLY_ONCE_V2);
+        ProcessingGuarantee.EXACTLY_ONCE_V2,
+        threads);
     this.direct = direct;
   }
 
   @Override
   public ScenarioRun start(RunContext context) {
-    return ScenarioRun.ofJob(id(), direct ? direct() : NetworkUsageJob.job(), guarantee(), context);
+    return ScenarioRun.ofJob(
+        id(), direct ? direct() : NetworkUsageJob.job(), guarantee(), threads(), context);
   }
 
   /** The job before two-phase aggregation: every reading crosses three repartition topics. */

@@ -1,9 +1,11 @@
 package dev.kappa.benchmarks.scenarios;
 
 import dev.kappa.benchmarks.Scenario;
+import dev.kappa.benchmarks.ScenarioSource;
 import dev.kappa.topology.runtime.ProcessingGuarantee;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.ServiceLoader;
 
 /** Every scenario of the benchmark, in the order of the report. */
 public final class Scenarios {
@@ -16,7 +18,9 @@ public final class Scenarios {
    * by a coarse key (in two phases and record by record), the network-usage job (and as it was
    * before two phases), the replay with the raw read it is held against, on one instance and two,
    * with alignment and without, and the replay of the network-usage job, with the job's settings
-   * and with each catch-up setting alone.
+   * and with each catch-up setting alone. Then the filter, the aggregation, the join and the
+   * network-usage job again on two stream threads, and last the scenarios of every {@link
+   * ScenarioSource} on the class path (the Flink peer's).
    */
   public static List<Scenario> all() {
     List<Scenario> all = new ArrayList<>();
@@ -43,6 +47,11 @@ public final class Scenarios {
     all.add(new Replay(2, false));
     all.add(Replay.networkUsage());
     all.addAll(Replay.networkUsageCatchingUp());
+    all.add(new KappaFilter(ProcessingGuarantee.EXACTLY_ONCE_V2, 2));
+    all.add(new WindowedAggregation(ProcessingGuarantee.EXACTLY_ONCE_V2, 2));
+    all.add(new StreamJoin(ProcessingGuarantee.EXACTLY_ONCE_V2, 2));
+    all.add(new NetworkUsage(2));
+    ServiceLoader.load(ScenarioSource.class).forEach(source -> all.addAll(source.scenarios()));
     return List.copyOf(all);
   }
 

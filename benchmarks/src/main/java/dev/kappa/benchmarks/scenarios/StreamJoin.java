@@ -55,16 +55,22 @@ public final class StreamJoin extends AbstractScenario {
 
   /** The join under {@code guarantee}. */
   public StreamJoin(ProcessingGuarantee guarantee) {
+    this(guarantee, 1);
+  }
+
+  /** The join under {@code guarantee} on {@code threads} stream threads. */
+  public StreamJoin(ProcessingGuarantee guarantee, int threads) {
     super(
         "stream-join",
         "stream-stream join, 10 s window",
         guarantee,
+        threads,
         Workload.EVEN_READINGS,
         Workload.ODD_READINGS);
   }
 
   @Override
   public ScenarioRun start(RunContext context) {
-    return ScenarioRun.ofJob(id(), JOB, guarantee(), context);
+    return ScenarioRun.ofJob(id(), JOB, guarantee(), threads(), context);
   }
 }

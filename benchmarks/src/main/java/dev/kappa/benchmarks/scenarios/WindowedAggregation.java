@@ -95,10 +95,16 @@ public final class WindowedAggregation extends AbstractScenario {
 
   /** The aggregation under {@code guarantee}. */
   public WindowedAggregation(ProcessingGuarantee guarantee) {
+    this(guarantee, 1);
+  }
+
+  /** The aggregation under {@code guarantee} on {@code threads} stream threads. */
+  public WindowedAggregation(ProcessingGuarantee guarantee, int threads) {
     super(
         "windowed-aggregation",
         "windowed aggregation, 1-min tumbling, RocksDB",
         guarantee,
+        threads,
         Workload.READINGS);
   }
 
@@ -109,6 +115,6 @@ public final class WindowedAggregation extends AbstractScenario {
 
   @Override
   public ScenarioRun start(RunContext context) {
-    return ScenarioRun.ofJob(id(), JOB, guarantee(), context);
+    return ScenarioRun.ofJob(id(), JOB, guarantee(), threads(), context);
   }
 }

@@ -3,7 +3,9 @@ package dev.kappa.benchmarks.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kappa.benchmarks.Measurement;
+import dev.kappa.benchmarks.RunContext;
 import dev.kappa.benchmarks.Scenario;
+import dev.kappa.benchmarks.ScenarioRun;
 import dev.kappa.benchmarks.scenarios.KappaFilter;
 import dev.kappa.benchmarks.scenarios.PlainStreamsFilter;
 import dev.kappa.benchmarks.scenarios.RawCopy;
@@ -11,6 +13,8 @@ import dev.kappa.topology.runtime.ProcessingGuarantee;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class ReportTest {
@@ -54,6 +58,59 @@ class ReportTest {
     assertThat(summaries.get(1).goal()).isEqualTo("≥ 0.90 raw: met");
     assertThat(report.markdown())
         .contains("| kappa-filter-alos | 175,000 (170,000 – 180,000) | 0.88 | 0.92 |");
+  }
+
+  @Test
+  void shouldDivideAKappaScenarioByTheFlinkScenarioThatDoesTheSameWork() {
+    Scenario flink = sameWorkAs("flink-filter-alos", KAPPA.id());
+    Report report =
+        new Report(
+            Map.of(),
+            List.of(KAPPA, flink),
+            List.of(run(KAPPA, 1, 180_000, 4.0), run(flink, 1, 120_000, 7.0)));
+
+    Report.Summary kappa = report.summaries().get(0);
+
+    assertThat(kappa.ofFlink()).isEqualTo(1.5);
+    // run and broker: 7 + 2 s of CPU against 4 + 2 s
+    assertThat(kappa.cpuOfFlink()).isEqualTo(1.5);
+    assertThat(report.summaries().get(1).ofFlink()).isNull();
+    assertThat(report.markdown()).contains("| 1.50 (1.50) |");
+  }
+
+  /** A scenario of another engine: only its id and what it is the peer of matter to the report. */
+  private static Scenario sameWorkAs(String id, String kappa) {
+    return new Scenario() {
+      @Override
+      public String id() {
+        return id;
+      }
+
+      @Override
+      public String description() {
+        return id;
+      }
+
+      @Override
+      public Set<String> inputs() {
+        return KAPPA.inputs();
+      }
+
+      @Override
+      public ProcessingGuarantee guarantee() {
+        return KAPPA.guarantee();
+      }
+
+      @Override
+      public Optional<String> sameWorkAs() {
+        return Optional.of(kappa);
+      }
+
+      @Override
+      public ScenarioRun start(RunContext context) {
+        throw new UnsupportedOperationException("a report needs no run");
+      }
+    };
   }
 
   private static Measurement run(Scenario scenario, int repetition, double recordsPerSecond) {
