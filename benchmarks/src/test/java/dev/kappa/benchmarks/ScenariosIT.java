@@ -29,10 +29,6 @@ import dev.kappa.serde.JsonSerde;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -57,20 +53,14 @@ class ScenariosIT {
 
   @RegisterExtension static final EmbeddedKafkaExtension kafka = new EmbeddedKafkaExtension();
 
-  private static final Workload WORKLOAD =
-      Workload.of(2_500)
-          .withKeys(200)
-          .withEventsPerSecond(100)
-          .withStart(Instant.now().truncatedTo(ChronoUnit.MINUTES).minusSeconds(70));
-  private static final Map<String, List<GeneratedRecord>> GENERATED = new HashMap<>();
+  private static final Workload WORKLOAD = Workload.tiny();
+  private static final Map<String, List<GeneratedRecord>> GENERATED = WORKLOAD.generated();
   private static final JsonSerde<UsageEvent> READINGS = JsonSerde.of(UsageEvent.class);
 
   @TempDir Path stateDirectory;
 
   @BeforeAll
   static void preload() {
-    WORKLOAD.generate(
-        (topic, record) -> GENERATED.computeIfAbsent(topic, t -> new ArrayList<>()).add(record));
     WORKLOAD.preload(kafka.bootstrapServers());
   }
 

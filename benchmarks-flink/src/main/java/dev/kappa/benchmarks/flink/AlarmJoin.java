@@ -73,11 +73,7 @@ final class AlarmJoin
         }
       }
     }
-    List<Tuple2<NodeAlarm, Boolean>> waiting = alarms.get(time);
-    waiting = waiting == null ? new ArrayList<>() : new ArrayList<>(waiting);
-    waiting.add(Tuple2.of(alarm.f1, met));
-    alarms.put(time, waiting);
-    context.timerService().registerEventTimeTimer(time + NEAR + 1);
+    wait(alarms, time, Tuple2.of(alarm.f1, met), context);
   }
 
   @Override
@@ -102,10 +98,19 @@ final class AlarmJoin
     for (Long at : met) {
       alarms.put(at, alarms.get(at).stream().map(alarm -> Tuple2.of(alarm.f0, true)).toList());
     }
-    List<UsageEvent> waiting = readings.get(time);
+    wait(readings, time, reading.f1, context);
+  }
+
+  /**
+   * Keeps {@code value} at {@code time} in {@code state} until the watermark passes the last moment
+   * a record of the other side could still meet it.
+   */
+  private static <T> void wait(MapState<Long, List<T>> state, long time, T value, Context context)
+      throws Exception {
+    List<T> waiting = state.get(time);
     waiting = waiting == null ? new ArrayList<>() : new ArrayList<>(waiting);
-    waiting.add(reading.f1);
-    readings.put(time, waiting);
+    waiting.add(value);
+    state.put(time, waiting);
     context.timerService().registerEventTimeTimer(time + NEAR + 1);
   }
 

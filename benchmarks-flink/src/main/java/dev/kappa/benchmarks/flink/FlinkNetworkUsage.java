@@ -28,6 +28,8 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
+import org.apache.flink.streaming.api.windowing.assigners.WindowAssigner;
+import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
@@ -91,24 +93,20 @@ final class FlinkNetworkUsage extends FlinkJob {
             USAGE_BY_AGENT.name());
     kafka.write(agents, USAGE_BY_AGENT.name());
     DataStream<Tuple2<String, Usage>> network =
-        Totals.sum(network(agents, "agents-to-network"), Totals.MINUTES, USAGE_NETWORK.name());
-    kafka.write(network, USAGE_NETWORK.name());
+        rollUp(kafka, agents, Totals.MINUTES, USAGE_NETWORK.name());
     DataStream<Tuple2<String, Usage>> hours =
-        Totals.sum(
-            network(network, "minutes-to-hours"),
+        rollUp(
+            kafka,
+            network,
             TumblingEventTimeWindows.of(Duration.ofHours(1)),
             USAGE_NETWORK_HOURS.name());
-    kafka.write(hours, USAGE_NETWORK_HOURS.name());
     DataStream<Tuple2<String, Usage>> days =
-        Totals.sum(
-            network(hours, "hours-to-days"),
+        rollUp(
+            kafka,
+            hours,
             TumblingEventTimeWindows.of(Duration.ofDays(1)),
             USAGE_NETWORK_DAYS.name());
-    kafka.write(days, USAGE_NETWORK_DAYS.name());
-    kafka.write(
-        Totals.sum(
-            network(days, "days-to-months"), new CalendarMonths(), USAGE_NETWORK_MONTHS.name()),
-        USAGE_NETWORK_MONTHS.name());
+    rollUp(kafka, days, new CalendarMonths(), USAGE_NETWORK_MONTHS.name());
 
     kafka.write(
         usageBy(readings, "customer", reading -> reading.f0)
@@ -141,14 +139,26 @@ final class FlinkNetworkUsage extends FlinkJob {
         .uid("usage-of-reading-by-" + by);
   }
 
-  /** Totals re-keyed as the network's, to be summed over a coarser grid. */
-  private static DataStream<Tuple2<String, Usage>> network(
-      DataStream<Tuple2<String, Usage>> totals, String name) {
-    return totals
-        .map(total -> Tuple2.of(NETWORK, total.f1))
-        .returns(FlinkKafka.keyed(Usage.class))
-        .name(name)
-        .uid(name);
+  /**
+   * The network's total in each window of {@code windows}, summed from {@code totals} of a finer
+   * grid, and written to the table's topic.
+   */
+  private static DataStream<Tuple2<String, Usage>> rollUp(
+      FlinkKafka kafka,
+      DataStream<Tuple2<String, Usage>> totals,
+      WindowAssigner<Object, TimeWindow> windows,
+      String table) {
+    DataStream<Tuple2<String, Usage>> rolledUp =
+        Totals.sum(
+            totals
+                .map(total -> Tuple2.of(NETWORK, total.f1))
+                .returns(FlinkKafka.keyed(Usage.class))
+                .name("to-" + table)
+                .uid("to-" + table),
+            windows,
+            table);
+    kafka.write(rolledUp, table);
+    return rolledUp;
   }
 
   private static OutputTag<Tuple2<String, String>> invalid(String name) {

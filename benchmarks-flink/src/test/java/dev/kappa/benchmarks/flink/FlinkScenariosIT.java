@@ -28,7 +28,6 @@ import java.time.Instant;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,19 +52,13 @@ class FlinkScenariosIT {
 
   @RegisterExtension static final EmbeddedKafkaExtension kafka = new EmbeddedKafkaExtension();
 
-  private static final Workload WORKLOAD =
-      Workload.of(2_500)
-          .withKeys(200)
-          .withEventsPerSecond(100)
-          .withStart(Instant.now().truncatedTo(ChronoUnit.MINUTES).minusSeconds(70));
-  private static final Map<String, List<GeneratedRecord>> GENERATED = new HashMap<>();
+  private static final Workload WORKLOAD = Workload.tiny();
+  private static final Map<String, List<GeneratedRecord>> GENERATED = WORKLOAD.generated();
 
   @TempDir Path stateDirectory;
 
   @BeforeAll
   static void preload() {
-    WORKLOAD.generate(
-        (topic, record) -> GENERATED.computeIfAbsent(topic, t -> new ArrayList<>()).add(record));
     WORKLOAD.preload(kafka.bootstrapServers());
   }
 

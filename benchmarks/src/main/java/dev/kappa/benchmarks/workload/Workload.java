@@ -10,6 +10,8 @@ import dev.kappa.examples.networkusage.UsageGenerator.Shape;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -139,6 +141,25 @@ public final class Workload {
   /** The event time the readings cover. */
   public Duration span() {
     return Duration.ofSeconds(readings / eventsPerSecond + 1);
+  }
+
+  /**
+   * The tiny workload of the harness's tests: 2,500 readings of 200 customers at 100 per second of
+   * event time, so 25 s that cross one minute boundary, ending 45 s ago.
+   */
+  public static Workload tiny() {
+    return of(2_500)
+        .withKeys(200)
+        .withEventsPerSecond(100)
+        .withStart(Instant.now().truncatedTo(ChronoUnit.MINUTES).minusSeconds(70));
+  }
+
+  /** The records {@link #generate} gives, by topic, in order. */
+  public Map<String, List<GeneratedRecord>> generated() {
+    Map<String, List<GeneratedRecord>> generated = new HashMap<>();
+    generate(
+        (topic, record) -> generated.computeIfAbsent(topic, t -> new ArrayList<>()).add(record));
+    return generated;
   }
 
   /**

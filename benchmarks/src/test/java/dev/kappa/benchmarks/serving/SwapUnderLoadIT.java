@@ -37,11 +37,7 @@ class SwapUnderLoadIT {
 
   @RegisterExtension static final EmbeddedKafkaExtension kafka = new EmbeddedKafkaExtension();
 
-  private static final Workload WORKLOAD =
-      Workload.of(2_500)
-          .withKeys(200)
-          .withEventsPerSecond(100)
-          .withStart(Instant.now().truncatedTo(ChronoUnit.MINUTES).minusSeconds(70));
+  private static final Workload WORKLOAD = Workload.tiny();
 
   @TempDir Path stateRoot;
 
