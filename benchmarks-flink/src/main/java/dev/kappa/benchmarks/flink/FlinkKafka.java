@@ -65,7 +65,8 @@ final class FlinkKafka {
       StreamExecutionEnvironment env, String topic, Class<V> type) {
     Properties consumer = new Properties();
     // the harness's consumer settings: the interceptor that starts the clock, polls of 1,000
-    // records as Kafka Streams'; the source commits to the group itself, when a checkpoint completes
+    // records as Kafka Streams'; the source commits to the group itself, when a checkpoint
+    // completes
     context.consumerConfig().forEach((key, value) -> consumer.put(key, value.toString()));
     consumer.remove(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG);
     KafkaSource<Tuple2<String, V>> source =
