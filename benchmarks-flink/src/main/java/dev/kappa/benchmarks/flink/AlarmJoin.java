@@ -1,7 +1,7 @@
 package dev.kappa.benchmarks.flink;
 
-import dev.kappa.benchmarks.workload.Expected;
 import dev.kappa.examples.networkusage.AlarmWithUsage;
+import dev.kappa.examples.networkusage.NetworkUsageJob;
 import dev.kappa.examples.networkusage.NodeAlarm;
 import dev.kappa.examples.networkusage.UsageEvent;
 import java.util.ArrayList;
@@ -30,7 +30,8 @@ final class AlarmJoin
         Tuple2<String, UsageEvent>,
         Tuple2<String, AlarmWithUsage>> {
 
-  private static final long NEAR = Expected.NEAR.toMillis();
+  /** The network-usage job's own bound: an alarm meets readings this far before or after it. */
+  private static final long NEAR = NetworkUsageJob.NEAR_ALARM.afterMs;
 
   /** Alarms by timestamp, each with whether it met a reading. */
   private transient MapState<Long, List<Tuple2<NodeAlarm, Boolean>>> alarms;

@@ -2,6 +2,7 @@ package dev.kappa.benchmarks.flink;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kappa.benchmarks.RunContext;
+import dev.kappa.examples.networkusage.NetworkUsageJob;
 import dev.kappa.serde.JsonSerde;
 import java.io.IOException;
 import java.io.Serializable;
@@ -38,8 +39,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  */
 final class FlinkKafka {
 
-  /** The bounded out-of-orderness of every source: Kappa's windows' grace. */
-  static final Duration OUT_OF_ORDERNESS = Duration.ofSeconds(30);
+  /** The bounded out-of-orderness of every source: the grace of the Kappa jobs' windows. */
+  static final Duration OUT_OF_ORDERNESS =
+      Duration.ofMillis(NetworkUsageJob.MINUTES.gracePeriodMs());
 
   private final RunContext context;
 

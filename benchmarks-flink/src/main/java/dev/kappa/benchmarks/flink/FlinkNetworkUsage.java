@@ -133,7 +133,7 @@ final class FlinkNetworkUsage extends FlinkJob {
       String by,
       KeySelector<Tuple2<String, UsageEvent>, String> group) {
     return readings
-        .map(reading -> Tuple2.of(group.getKey(reading), Totals.usage(reading.f1)))
+        .map(reading -> Tuple2.of(group.getKey(reading), Usage.NONE.add(reading.f1)))
         .returns(FlinkKafka.keyed(Usage.class))
         .name("usage-of-reading-by-" + by)
         .uid("usage-of-reading-by-" + by);

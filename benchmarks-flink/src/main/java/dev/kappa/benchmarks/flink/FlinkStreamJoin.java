@@ -2,9 +2,9 @@ package dev.kappa.benchmarks.flink;
 
 import dev.kappa.benchmarks.scenarios.StreamJoin;
 import dev.kappa.benchmarks.scenarios.UsagePair;
-import dev.kappa.benchmarks.workload.Expected;
 import dev.kappa.benchmarks.workload.Workload;
 import dev.kappa.examples.networkusage.UsageEvent;
+import java.time.Duration;
 import java.util.List;
 import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -33,7 +33,9 @@ final class FlinkStreamJoin extends FlinkJob {
     kafka.write(
         even.keyBy(reading -> reading.f0)
             .intervalJoin(odd.keyBy(reading -> reading.f0))
-            .between(Expected.NEAR.negated(), Expected.NEAR)
+            .between(
+                Duration.ofMillis(-StreamJoin.TEN_SECONDS.beforeMs),
+                Duration.ofMillis(StreamJoin.TEN_SECONDS.afterMs))
             .process(new Pair())
             .returns(FlinkKafka.keyed(UsagePair.class))
             .name("even-with-odd")

@@ -26,7 +26,7 @@ final class FlinkWindowedAggregation extends FlinkJob {
         Totals.sum(
             kafka
                 .read(env, Workload.READINGS, UsageEvent.class)
-                .map(reading -> Tuple2.of(reading.f0, Totals.usage(reading.f1)))
+                .map(reading -> Tuple2.of(reading.f0, Usage.NONE.add(reading.f1)))
                 .returns(FlinkKafka.keyed(Usage.class))
                 .name("usage-of-reading")
                 .uid("usage-of-reading"),

@@ -1,7 +1,7 @@
 package dev.kappa.benchmarks.flink;
 
+import dev.kappa.examples.networkusage.NetworkUsageJob;
 import dev.kappa.examples.networkusage.Usage;
-import dev.kappa.examples.networkusage.UsageEvent;
 import java.time.Duration;
 import java.time.Instant;
 import org.apache.flink.api.java.tuple.Tuple2;
@@ -19,16 +19,11 @@ import org.apache.flink.util.Collector;
  */
 final class Totals {
 
-  /** Tumbling 1-minute event-time windows. */
+  /** Tumbling 1-minute event-time windows: the size of the Kappa jobs' windows. */
   static final TumblingEventTimeWindows MINUTES =
-      TumblingEventTimeWindows.of(Duration.ofMinutes(1));
+      TumblingEventTimeWindows.of(Duration.ofMillis(NetworkUsageJob.MINUTES.size()));
 
   private Totals() {}
-
-  /** Each reading as one reading of its bytes. */
-  static Usage usage(UsageEvent reading) {
-    return new Usage(reading.bytes(), 1);
-  }
 
   /**
    * The sum of the usage of each key (the first field) in each window of {@code windows}; the
