@@ -9,6 +9,7 @@ import dev.kappa.embedded.EmbeddedKafka;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -98,6 +99,21 @@ class UnreachableKafkaIT {
         // Queries are answered from local state meanwhile.
         Reply stale = service.get(KEY + Readings.meter(1));
         assertThat(stale.status()).as(stale.toString()).isEqualTo(200);
+        // What needs Kafka says at once that it does not answer, with when to ask again.
+        for (Reply needsKafka :
+            List.of(
+                service.get("/jobs/meters/dead-letters"),
+                service.post("/admin/jobs/meters/swap", "{\"to\":1}", ServiceInstance.ADMIN_TOKEN),
+                service.get(
+                    "/admin/jobs/meters/versions/1/progress", ServiceInstance.ADMIN_TOKEN))) {
+          assertThat(needsKafka.status()).as(needsKafka.toString()).isEqualTo(503);
+          assertThat(needsKafka.retryAfter()).isPresent();
+          assertThat(needsKafka.json().get("type").asText()).endsWith("/kafka-unavailable");
+          assertThat(needsKafka.json().get("detail").asText()).contains(unreachable);
+        }
+        // An anonymous caller learns no more than before.
+        assertThat(service.post("/admin/jobs/meters/swap", "{\"to\":1}", null).status())
+            .isEqualTo(401);
         // It stays so while the broker is gone: a few failed attempts of its clients and its watch.
         await()
             .during(Duration.ofSeconds(5))

@@ -35,7 +35,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Changes of logic: start a new version (it replays the log beside the active one), follow its
  * progress, swap to it when it has caught up, roll back, retire the old version. Only for callers
- * with the admin role; with no admin token or user configured, every call is refused.
+ * with the admin role; with no admin token or user configured, every call is refused. Each needs
+ * the Kafka cluster: while it does not answer, each is a 503 to retry.
  */
 @Controller("/admin/jobs/{job}")
 @ExecuteOn(TaskExecutors.BLOCKING)
@@ -59,7 +60,7 @@ final class AdminController {
           "It replays its sources from the earliest offsets beside the active version. Refused"
               + " (409) if a source no longer holds its first records, unless acceptPartialHistory.")
   HttpResponse<PlanView> start(@PathVariable String job, @Body StartRequest request) {
-    JobHost host = serving.requireJob(job);
+    JobHost host = serving.requireJobAndKafka(job);
     if (request.version() == null) {
       throw new BadQueryException("Send the number of the version to start: {\"version\": 2}");
     }
@@ -90,7 +91,7 @@ final class AdminController {
           "Measured on this instance from the version's committed offsets, which every instance"
               + " shares, with the records every instance dropped as late.")
   HttpResponse<?> progress(@PathVariable String job, @PathVariable int version) {
-    JobHost host = serving.requireJob(job);
+    JobHost host = serving.requireJobAndKafka(job);
     VersionState state = ServingHost.requireVersion(host, job, version);
     if (state.status() == VersionStatus.RETIRED) {
       throw new UnknownVersionException(
@@ -113,7 +114,7 @@ final class AdminController {
           "Every instance answers from it within moments. Refused (409) if it has not caught up,"
               + " unless force.")
   JobView swap(@PathVariable String job, @Body SwapRequest request) {
-    JobHost host = serving.requireJob(job);
+    JobHost host = serving.requireJobAndKafka(job);
     if (request.to() == null) {
       throw new BadQueryException("Send the version to swap to: {\"to\": 2}");
     }
@@ -124,7 +125,7 @@ final class AdminController {
   @Post(uri = "/rollback")
   @Operation(summary = "Make the version that the active one replaced active again")
   JobView rollback(@PathVariable String job) {
-    JobHost host = serving.requireJob(job);
+    JobHost host = serving.requireJobAndKafka(job);
     host.rollback(job);
     return JobView.of(host, job);
   }
@@ -137,7 +138,7 @@ final class AdminController {
               + " owns. Refused (409) for the active version; 404 for one the registry does not"
               + " list.")
   RetirementView retire(@PathVariable String job, @PathVariable int version) {
-    JobHost host = serving.requireJob(job);
+    JobHost host = serving.requireJobAndKafka(job);
     int number = version(job, version).number();
     ServingHost.requireVersion(host, job, number); // 404 for a version the registry does not list
     return RetirementView.of(host.retire(job, number));

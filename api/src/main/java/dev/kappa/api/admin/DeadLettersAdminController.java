@@ -67,7 +67,7 @@ final class DeadLettersAdminController {
               + " letters this call sent and those sent before. 400 for an empty list or a letter"
               + " that does not exist; nothing is sent then.")
   RedriveView redrive(@PathVariable String job, @Body RedriveBody body) {
-    JobHost host = serving.requireJob(job);
+    JobHost host = serving.requireJobAndKafka(job);
     if (body.version() == null) {
       throw new BadQueryException(
           "Send the version whose dead letters to re-drive:"

@@ -50,7 +50,7 @@ final class DeadLettersController {
       @PathVariable String job,
       @QueryValue @Nullable String version,
       @QueryValue @Nullable String limit) {
-    JobHost host = serving.requireJob(job);
+    JobHost host = serving.requireJobAndKafka(job);
     Integer number = versionNumber(version);
     JobVersion chosen =
         readable(

@@ -44,6 +44,7 @@ final class KafkaWatch implements AutoCloseable {
   private @Nullable ScheduledExecutorService watching;
   private volatile @Nullable String lost;
   private @Nullable Instant lostSince;
+  private Instant nextProbe = Instant.now();
   private Duration backoff = Duration.ofSeconds(1);
 
   /** Watches Kafka at {@code bootstrap}, with the client settings {@code kafka} (security etc.). */
@@ -97,6 +98,12 @@ final class KafkaWatch implements AutoCloseable {
     return Optional.ofNullable(lost);
   }
 
+  /** How long until Kafka is asked again: at least 1 s. */
+  synchronized Duration untilNextProbe() {
+    Duration left = Duration.between(Instant.now(), nextProbe);
+    return left.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : left;
+  }
+
   private void check() {
     Optional<String> unreachable = probe();
     Duration next;
@@ -130,6 +137,7 @@ final class KafkaWatch implements AutoCloseable {
         backoff = Duration.ofSeconds(1);
         next = INTERVAL;
       }
+      nextProbe = Instant.now().plus(next);
       if (watching != null && !watching.isShutdown()) {
         watching.schedule(this::check, next.toMillis(), TimeUnit.MILLISECONDS);
       }

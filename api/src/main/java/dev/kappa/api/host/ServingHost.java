@@ -100,6 +100,33 @@ public final class ServingHost implements ApplicationEventListener<ServerStartup
   }
 
   /**
+   * The running host, which must host {@code job}, for an operation that needs the Kafka cluster.
+   *
+   * @throws UnknownJobException if it does not host the job
+   * @throws StoreNotReadyException while the service starts
+   * @throws KafkaUnavailableException while Kafka does not answer
+   */
+  public JobHost requireJobAndKafka(String job) {
+    JobHost running = requireJob(job);
+    Optional<KafkaUnavailableException> unavailable = kafkaUnavailable();
+    if (unavailable.isPresent()) {
+      throw unavailable.get();
+    }
+    return running;
+  }
+
+  /** While Kafka does not answer, an error that says so, with when it is asked again. */
+  public Optional<KafkaUnavailableException> kafkaUnavailable() {
+    KafkaWatch watch = kafka;
+    return kafkaLost()
+        .map(
+            lost ->
+                new KafkaUnavailableException(
+                    lost + "; try again when it answers",
+                    Objects.requireNonNull(watch).untilNextProbe()));
+  }
+
+  /**
    * Version {@code number} of {@code job} as the registry lists it.
    *
    * @throws UnknownVersionException if the registry does not list it

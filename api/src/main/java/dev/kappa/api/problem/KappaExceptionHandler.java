@@ -3,6 +3,8 @@ package dev.kappa.api.problem;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kappa.api.host.KafkaUnavailableException;
+import dev.kappa.api.host.ServingHost;
 import dev.kappa.api.peer.PeerProblemException;
 import dev.kappa.reprocessing.query.StoreNotReadyException;
 import dev.kappa.topology.KappaException;
@@ -17,14 +19,17 @@ import io.micronaut.http.server.exceptions.ExceptionHandler;
 import io.micronaut.http.server.exceptions.response.ErrorContext;
 import io.micronaut.http.server.exceptions.response.ErrorResponseProcessor;
 import jakarta.inject.Singleton;
+import java.time.Duration;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Answers the library's errors with their status and a problem body: 400 for a bad query, 404 for
  * an unknown job, table, version or key, 409 for a refused command, 503 with Retry-After for a
- * store that is not ready. An error another instance answered goes back as it came, naming the path
- * this instance was asked.
+ * store that is not ready or a Kafka cluster that does not answer. Any other failure while Kafka
+ * does not answer is that 503 too, since retrying when it answers is what helps. An error another
+ * instance answered goes back as it came, naming the path this instance was asked.
  */
 @Produces
 @Singleton
@@ -35,10 +40,13 @@ final class KappaExceptionHandler implements ExceptionHandler<KappaException, Ht
 
   private final ErrorResponseProcessor<?> problems;
   private final ObjectMapper json;
+  private final ServingHost serving;
 
-  KappaExceptionHandler(ErrorResponseProcessor<?> problems, ObjectMapper json) {
+  KappaExceptionHandler(
+      ErrorResponseProcessor<?> problems, ObjectMapper json, ServingHost serving) {
     this.problems = problems;
     this.json = json;
+    this.serving = serving;
   }
 
   /**
@@ -64,16 +72,28 @@ final class KappaExceptionHandler implements ExceptionHandler<KappaException, Ht
           .contentType(MediaType.of(peer.contentType()))
           .body(asAsked(peer, request));
     }
-    HttpStatus status = ProblemTypes.status(error);
-    if (status == HttpStatus.INTERNAL_SERVER_ERROR) {
-      log.error("Request {} failed", request, error);
+    KappaException problem = error;
+    if (ProblemTypes.status(error) == HttpStatus.INTERNAL_SERVER_ERROR) {
+      Optional<KafkaUnavailableException> unavailable = serving.kafkaUnavailable();
+      if (unavailable.isPresent()) {
+        log.warn("Request {} failed while Kafka does not answer: {}", request, error.toString());
+        problem = unavailable.get();
+      } else {
+        log.error("Request {} failed", request, error);
+      }
     }
-    MutableHttpResponse<?> response = HttpResponse.status(status);
-    if (error instanceof StoreNotReadyException notReady) {
-      response.header("Retry-After", Long.toString(Math.max(1, notReady.retryAfter().toSeconds())));
+    MutableHttpResponse<?> response = HttpResponse.status(ProblemTypes.status(problem));
+    if (problem instanceof StoreNotReadyException notReady) {
+      response.header("Retry-After", seconds(notReady.retryAfter()));
+    } else if (problem instanceof KafkaUnavailableException unavailable) {
+      response.header("Retry-After", seconds(unavailable.retryAfter()));
     }
     return problems.processResponse(
-        ErrorContext.builder(request).cause(error).errorMessage(error.getMessage()).build(),
+        ErrorContext.builder(request).cause(problem).errorMessage(problem.getMessage()).build(),
         response);
+  }
+
+  private static String seconds(Duration retryAfter) {
+    return Long.toString(Math.max(1, retryAfter.toSeconds()));
   }
 }

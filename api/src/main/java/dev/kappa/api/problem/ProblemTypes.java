@@ -1,5 +1,6 @@
 package dev.kappa.api.problem;
 
+import dev.kappa.api.host.KafkaUnavailableException;
 import dev.kappa.api.peer.NotRoutableException;
 import dev.kappa.api.query.BadQueryException;
 import dev.kappa.api.query.KeyNotFoundException;
@@ -29,7 +30,8 @@ final class ProblemTypes {
       return HttpStatus.CONFLICT;
     } else if (error instanceof StoreNotReadyException
         || error instanceof KeyElsewhereException
-        || error instanceof NotRoutableException) {
+        || error instanceof NotRoutableException
+        || error instanceof KafkaUnavailableException) {
       return HttpStatus.SERVICE_UNAVAILABLE;
     }
     return HttpStatus.INTERNAL_SERVER_ERROR;
@@ -57,6 +59,8 @@ final class ProblemTypes {
       return "key-moved";
     } else if (error instanceof NotRoutableException) {
       return "not-routable";
+    } else if (error instanceof KafkaUnavailableException) {
+      return "kafka-unavailable";
     } else if (error instanceof AuthorizationException authorization) {
       return authorization.isForbidden() ? "forbidden" : "unauthorized";
     }
