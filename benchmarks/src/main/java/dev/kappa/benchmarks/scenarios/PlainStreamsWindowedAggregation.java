@@ -13,6 +13,7 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Grouped;
 import org.apache.kafka.streams.kstream.Materialized;
@@ -31,10 +32,16 @@ public final class PlainStreamsWindowedAggregation extends AbstractScenario {
 
   /** The aggregation under {@code guarantee}. */
   public PlainStreamsWindowedAggregation(ProcessingGuarantee guarantee) {
+    this(guarantee, 1);
+  }
+
+  /** The aggregation under {@code guarantee} on {@code threads} stream threads. */
+  public PlainStreamsWindowedAggregation(ProcessingGuarantee guarantee, int threads) {
     super(
         "plain-streams-windowed-aggregation",
         "plain Kafka Streams windowed aggregation",
         guarantee,
+        threads,
         Workload.READINGS);
   }
 
@@ -57,6 +64,7 @@ public final class PlainStreamsWindowedAggregation extends AbstractScenario {
         .to(output, Produced.with(Serdes.String(), usage));
     Properties properties = new Properties();
     properties.putAll(context.streamsConfig(guarantee()));
+    properties.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads());
     KafkaStreams streams = new KafkaStreams(builder.build(), properties);
     streams.start();
     return ScenarioRun.of(id(), streams, ScenarioRun.closing(streams));

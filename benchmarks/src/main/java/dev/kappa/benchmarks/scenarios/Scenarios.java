@@ -18,9 +18,9 @@ public final class Scenarios {
    * by a coarse key (in two phases and record by record), the network-usage job (and as it was
    * before two phases), the replay with the raw read it is held against, on one instance and two,
    * with alignment and without, and the replay of the network-usage job, with the job's settings
-   * and with each catch-up setting alone. Then the filter, the aggregation, the join and the
-   * network-usage job again on two stream threads, and last the scenarios of every {@link
-   * ScenarioSource} on the class path (the Flink peer's).
+   * and with each catch-up setting alone. Then the filter, the aggregation (also on plain Kafka
+   * Streams), the join and the network-usage job again on two stream threads, and last the
+   * scenarios of every {@link ScenarioSource} on the class path (the Flink peer's).
    */
   public static List<Scenario> all() {
     List<Scenario> all = new ArrayList<>();
@@ -48,6 +48,7 @@ public final class Scenarios {
     all.add(Replay.networkUsage());
     all.addAll(Replay.networkUsageCatchingUp());
     all.add(new KappaFilter(ProcessingGuarantee.EXACTLY_ONCE_V2, 2));
+    all.add(new PlainStreamsWindowedAggregation(ProcessingGuarantee.EXACTLY_ONCE_V2, 2));
     all.add(new WindowedAggregation(ProcessingGuarantee.EXACTLY_ONCE_V2, 2));
     all.add(new StreamJoin(ProcessingGuarantee.EXACTLY_ONCE_V2, 2));
     all.add(new NetworkUsage(2));
