@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -39,12 +40,22 @@ final class ServiceInstance implements AutoCloseable {
     this.server = server;
   }
 
-  /** Starts an instance; {@code overrides} replace the test defaults. */
+  /** Starts an instance of the meters' job; {@code overrides} replace the test defaults. */
   static ServiceInstance start(
       String bootstrapServers,
       Path stateDirectory,
       String registryTopic,
       Map<String, Object> overrides) {
+    return start(bootstrapServers, stateDirectory, registryTopic, overrides, List.of());
+  }
+
+  /** Like {@link #start(String, Path, String, Map)}, hosting {@code moreJobs} too. */
+  static ServiceInstance start(
+      String bootstrapServers,
+      Path stateDirectory,
+      String registryTopic,
+      Map<String, Object> overrides,
+      List<VersionedJob> moreJobs) {
     Map<String, Object> properties = new HashMap<>();
     properties.put("micronaut.server.port", freePort());
     properties.put("kappa.bootstrap-servers", bootstrapServers);
@@ -59,6 +70,7 @@ final class ServiceInstance implements AutoCloseable {
     EmbeddedServer server =
         ApplicationContext.builder(properties)
             .singletons(MeterReadings.versions())
+            .singletons(moreJobs.toArray())
             .deduceEnvironment(false)
             .run(EmbeddedServer.class);
     return new ServiceInstance(server);

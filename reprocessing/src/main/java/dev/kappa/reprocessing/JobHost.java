@@ -14,6 +14,7 @@ import dev.kappa.reprocessing.registry.CommandRefusedException;
 import dev.kappa.reprocessing.registry.JobHistory;
 import dev.kappa.reprocessing.registry.Registry;
 import dev.kappa.reprocessing.registry.RegistryCommand;
+import dev.kappa.reprocessing.replay.MissingSourcesException;
 import dev.kappa.reprocessing.replay.ReplayPlan;
 import dev.kappa.reprocessing.replay.ReplayProgress;
 import dev.kappa.reprocessing.replay.internal.SharedPositions;
@@ -35,6 +36,9 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -78,6 +82,9 @@ public final class JobHost implements AutoCloseable, ServingVersions {
 
   private static final Logger log = LoggerFactory.getLogger(JobHost.class);
 
+  /** How often a host asks whether the source topics of a job that waits for them exist. */
+  public static final Duration FIRST_VERSION_RETRY = Duration.ofSeconds(5);
+
   private final JobConfig config;
   private final Map<String, SortedMap<Integer, KappaJob>> catalog;
   private final ReplaySettings settings;
@@ -94,6 +101,8 @@ public final class JobHost implements AutoCloseable, ServingVersions {
   private volatile @Nullable SharedPositions positions;
   private volatile @Nullable VersionLifecycle lifecycle;
   private volatile @Nullable CatchUpChecker checker;
+  private final Map<String, String> waitingForSources = new ConcurrentHashMap<>();
+  private @Nullable ScheduledExecutorService firstVersionRetries;
 
   private JobHost(Builder builder) {
     this.config = builder.config;
@@ -157,15 +166,26 @@ public final class JobHost implements AutoCloseable, ServingVersions {
     checker.start();
     log.info("Host {} started with jobs {}", instance, catalog.keySet());
     if (startFirstVersions) {
-      catalog.forEach((job, versions) -> startFirstVersion(job, versions.firstKey()));
+      catalog.keySet().forEach(this::startFirstVersion);
+      if (!waitingForSources.isEmpty()) {
+        retryFirstVersions();
+      }
     }
     return this;
   }
 
-  /** Starts {@code first} of {@code job} if the registry lists no version of the job. */
-  private void startFirstVersion(String job, int first) {
-    if (!registry.history(job).versions().isEmpty()) {
-      return;
+  /**
+   * Starts the first version of {@code job} if the registry lists no version of the job. If its
+   * source topics do not exist, notes so in {@link #waitingForSources()} instead: the other jobs
+   * run meanwhile.
+   *
+   * @return whether the job needs no more starting: it started, or the registry lists a version
+   */
+  private boolean startFirstVersion(String job) {
+    int first = catalog.get(job).firstKey();
+    if (!Objects.requireNonNull(registry).history(job).versions().isEmpty()) {
+      waitingForSources.remove(job);
+      return true;
     }
     try {
       // The first version serves the log as it is retained: there is no older version to match.
@@ -173,7 +193,60 @@ public final class JobHost implements AutoCloseable, ServingVersions {
     } catch (CommandRefusedException e) {
       // Another instance started a version of the job first; the registry brings it here.
       log.info("Host {} does not start v{} of job '{}': {}", instance, first, job, e.getMessage());
+    } catch (MissingSourcesException e) {
+      if (waitingForSources.put(job, e.getMessage()) == null) {
+        log.warn(
+            "{}. Job '{}' waits for them, asking every {} s; the other jobs run meanwhile",
+            e.getMessage(),
+            job,
+            FIRST_VERSION_RETRY.toSeconds());
+      }
+      return false;
     }
+    if (waitingForSources.remove(job) != null) {
+      log.info("The source topics of job '{}' exist now: it started", job);
+    }
+    return true;
+  }
+
+  /** Asks every {@link #FIRST_VERSION_RETRY} whether the jobs waiting for sources can start. */
+  private synchronized void retryFirstVersions() {
+    if (firstVersionRetries != null || closed) {
+      return;
+    }
+    ScheduledExecutorService retries =
+        firstVersionRetries =
+            Executors.newSingleThreadScheduledExecutor(
+                task -> {
+                  Thread thread = new Thread(task, "kappa-first-versions-" + instance);
+                  thread.setDaemon(true);
+                  return thread;
+                });
+    long seconds = FIRST_VERSION_RETRY.toSeconds();
+    retries.scheduleWithFixedDelay(
+        () -> {
+          for (String job : Set.copyOf(waitingForSources.keySet())) {
+            try {
+              startFirstVersion(job);
+            } catch (KappaException e) {
+              log.warn("Job '{}' still waits to start: {}", job, e.getMessage());
+            }
+          }
+          if (waitingForSources.isEmpty()) {
+            retries.shutdown();
+          }
+        },
+        seconds,
+        seconds,
+        TimeUnit.SECONDS);
+  }
+
+  /**
+   * The jobs whose first version waits for its source topics to exist, each with the topics it
+   * waits for. The host asks every {@link #FIRST_VERSION_RETRY} and starts each once they exist.
+   */
+  public Map<String, String> waitingForSources() {
+    return Collections.unmodifiableSortedMap(new TreeMap<>(waitingForSources));
   }
 
   /** This host's name: its {@code application.server}, or a random name. */
@@ -208,6 +281,7 @@ public final class JobHost implements AutoCloseable, ServingVersions {
    * @return what the version replays
    * @throws dev.kappa.reprocessing.replay.IncompleteHistoryException if a source no longer holds
    *     its first records and {@code options} does not accept partial history
+   * @throws MissingSourcesException if a source topic does not exist
    * @throws CommandRefusedException if the version number was started before
    * @throws KappaException if this host does not have the version's code
    */
@@ -416,6 +490,11 @@ public final class JobHost implements AutoCloseable, ServingVersions {
   @Override
   public void close() {
     closed = true;
+    synchronized (this) {
+      if (firstVersionRetries != null) {
+        firstVersionRetries.shutdownNow();
+      }
+    }
     waits.forEach(CatchUpWait::abort);
     if (checker != null) {
       checker.close();
@@ -507,8 +586,10 @@ public final class JobHost implements AutoCloseable, ServingVersions {
      * registry lists no version of, as {@link JobHost#startVersion} with {@link
      * StartOptions#acceptingPartialHistory()} (there is no older version whose results it must
      * match), so that a new deployment serves without a call. Several instances may start at once:
-     * the registry starts the version once, and the others log that it was started and run it.
-     * Later versions are started by {@link JobHost#startVersion}. Off unless set.
+     * the registry starts the version once, and the others log that it was started and run it. A
+     * job whose source topics do not exist yet waits for them ({@link JobHost#waitingForSources()})
+     * while the others run, and starts once they exist. Later versions are started by {@link
+     * JobHost#startVersion}. Off unless set.
      */
     public Builder startingFirstVersions() {
       this.startFirstVersions = true;

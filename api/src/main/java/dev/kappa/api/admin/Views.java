@@ -36,7 +36,8 @@ final class Views {
       @Nullable Integer active,
       @Nullable Integer previous,
       String instance,
-      List<VersionView> versions) {
+      List<VersionView> versions,
+      @Nullable String waitingForSources) {
 
     static JobView of(JobHost host, String job) {
       JobHistory history = host.history(job);
@@ -45,7 +46,8 @@ final class Views {
           history.active().isPresent() ? history.active().getAsInt() : null,
           history.previous().isPresent() ? history.previous().getAsInt() : null,
           host.instance(),
-          history.versions().values().stream().map(state -> VersionView.of(host, state)).toList());
+          history.versions().values().stream().map(state -> VersionView.of(host, state)).toList(),
+          host.waitingForSources().get(job));
     }
   }
 

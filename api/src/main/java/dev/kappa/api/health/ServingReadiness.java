@@ -25,7 +25,8 @@ import org.reactivestreams.Publisher;
 /**
  * Ready to serve when the registry is loaded and the active version of every job runs here with no
  * store restoring. Versions that replay beside it are reported in the details; they do not make the
- * instance unready, since the active version answers.
+ * instance unready, since the active version answers. Nor does a job whose first version waits for
+ * its source topics to exist ({@code waitingForSources} in its details): the other jobs serve.
  */
 @Singleton
 @Readiness
@@ -76,6 +77,11 @@ final class ServingReadiness implements HealthIndicator {
         ready &= Boolean.TRUE.equals(activeDetails.get("serving"));
       } else {
         details.put("active", "none: start a version");
+      }
+      String waiting = host.waitingForSources().get(job);
+      if (waiting != null) {
+        // Not a reason to be unready: the other jobs serve, and this one starts by itself.
+        details.put("waitingForSources", waiting);
       }
       Map<String, Object> replaying = new LinkedHashMap<>();
       for (VersionState state : history.versions().values()) {

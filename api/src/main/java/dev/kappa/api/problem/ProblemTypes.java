@@ -11,6 +11,7 @@ import dev.kappa.reprocessing.query.UnknownTableException;
 import dev.kappa.reprocessing.query.UnknownVersionException;
 import dev.kappa.reprocessing.registry.CommandRefusedException;
 import dev.kappa.reprocessing.replay.IncompleteHistoryException;
+import dev.kappa.reprocessing.replay.MissingSourcesException;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.security.authentication.AuthorizationException;
 import org.jspecify.annotations.Nullable;
@@ -26,7 +27,8 @@ final class ProblemTypes {
     } else if (error instanceof UnknownTableException || error instanceof KeyNotFoundException) {
       return HttpStatus.NOT_FOUND;
     } else if (error instanceof CommandRefusedException
-        || error instanceof IncompleteHistoryException) {
+        || error instanceof IncompleteHistoryException
+        || error instanceof MissingSourcesException) {
       return HttpStatus.CONFLICT;
     } else if (error instanceof StoreNotReadyException
         || error instanceof KeyElsewhereException
@@ -53,6 +55,8 @@ final class ProblemTypes {
       return "command-refused";
     } else if (error instanceof IncompleteHistoryException) {
       return "incomplete-history";
+    } else if (error instanceof MissingSourcesException) {
+      return "missing-sources";
     } else if (error instanceof StoreNotReadyException) {
       return "store-not-ready";
     } else if (error instanceof KeyElsewhereException) {

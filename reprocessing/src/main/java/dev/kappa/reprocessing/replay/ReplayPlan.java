@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -20,6 +21,7 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * What a version replays: for every partition of its sources, the earliest offset the replay starts
@@ -54,7 +56,8 @@ public final class ReplayPlan {
   /**
    * Reads the offsets and retention of {@code sourceTopics} for a replay by {@code version}.
    *
-   * @throws KappaException if a topic does not exist or the cluster does not answer
+   * @throws MissingSourcesException if a topic does not exist
+   * @throws KappaException if the cluster does not answer
    */
   public static ReplayPlan read(Admin admin, JobVersion version, Collection<String> sourceTopics) {
     try {
@@ -79,14 +82,19 @@ public final class ReplayPlan {
       Map<TopicPartition, Long> ends = offsets(admin, latest);
       return new ReplayPlan(version, starts, ends, retention(admin, topics.keySet()));
     } catch (ExecutionException e) {
+      if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+        Set<String> missing = missing(admin, sourceTopics);
+        if (!missing.isEmpty()) {
+          throw new MissingSourcesException(version, missing);
+        }
+      }
       throw new KappaException(
           "Cannot plan the replay of "
               + version
               + " over "
               + sourceTopics
               + ": "
-              + e.getCause().getMessage()
-              + ". Do the source topics exist?",
+              + e.getCause().getMessage(),
           e.getCause());
     } catch (TimeoutException e) {
       throw new KappaException(
@@ -95,6 +103,20 @@ public final class ReplayPlan {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new KappaException("Interrupted while planning the replay of " + version, e);
+    }
+  }
+
+  /** Those of {@code topics} that do not exist; none if the cluster does not say. */
+  private static Set<String> missing(Admin admin, Collection<String> topics) {
+    Set<String> missing = new TreeSet<>(topics);
+    try {
+      missing.removeAll(admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS));
+      return missing;
+    } catch (ExecutionException | TimeoutException e) {
+      return Set.of();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Set.of();
     }
   }
 
