@@ -228,8 +228,9 @@ public final class JobHost implements AutoCloseable, ServingVersions {
           for (String job : Set.copyOf(waitingForSources.keySet())) {
             try {
               startFirstVersion(job);
-            } catch (KappaException e) {
-              log.warn("Job '{}' still waits to start: {}", job, e.getMessage());
+            } catch (RuntimeException e) {
+              // Kafka unreachable, or closing: the next round asks again.
+              log.warn("Job '{}' still waits to start: {}", job, e.toString());
             }
           }
           if (waitingForSources.isEmpty()) {

@@ -2,6 +2,7 @@ package dev.kappa.reprocessing.replay;
 
 import dev.kappa.reprocessing.JobVersion;
 import dev.kappa.topology.KappaException;
+import java.util.Collections;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
@@ -23,7 +24,7 @@ public class MissingSourcesException extends KappaException {
             + ": its source topics "
             + new TreeSet<>(topics)
             + " do not exist. Create them, then start it again");
-    this.topics = new TreeSet<>(topics);
+    this.topics = Collections.unmodifiableSortedSet(new TreeSet<>(topics));
   }
 
   /** The source topics that do not exist, sorted. */
