@@ -24,9 +24,12 @@ import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -264,8 +267,9 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   /**
    * Creates a topic with one replica and the given topic-level configuration (for example {@code
-   * retention.ms=-1}), and waits until the broker serves its metadata, so that clients see it at
-   * once. Does nothing if the topic already exists.
+   * retention.ms=-1}), and waits until the broker serves its metadata and every partition's leader
+   * takes writes, so that clients see it and write to it at once. Does nothing if the topic already
+   * exists.
    */
   public void createTopic(String name, int partitions, Map<String, String> topicConfig) {
     NewTopic topic =
@@ -283,7 +287,25 @@ public final class EmbeddedKafka implements AutoCloseable {
       // The controller has the topic; the broker's metadata follows a moment later.
       while (true) {
         try {
-          admin.describeTopics(List.of(name)).allTopicNames().get(30, TimeUnit.SECONDS);
+          TopicDescription description =
+              admin
+                  .describeTopics(List.of(name))
+                  .allTopicNames()
+                  .get(30, TimeUnit.SECONDS)
+                  .get(name);
+          // And each partition's leader takes writes a moment after that. A write before then is
+          // refused with NOT_LEADER_OR_FOLLOWER, and an idempotent producer's retry of it can be
+          // refused with OUT_OF_ORDER_SEQUENCE_NUMBER until its delivery timeout, losing the
+          // batch. The leader answers a list-offsets request once it takes writes; the admin
+          // client retries it until then.
+          Map<TopicPartition, OffsetSpec> ends = new LinkedHashMap<>();
+          description
+              .partitions()
+              .forEach(
+                  partition ->
+                      ends.put(
+                          new TopicPartition(name, partition.partition()), OffsetSpec.latest()));
+          admin.listOffsets(ends).all().get(30, TimeUnit.SECONDS);
           return;
         } catch (ExecutionException e) {
           if (!(e.getCause() instanceof UnknownTopicOrPartitionException)

@@ -12,6 +12,7 @@ import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -43,6 +44,7 @@ final class Workload implements AutoCloseable {
   private final Map<String, Total> allBySensor = new ConcurrentHashMap<>();
   private final Map<String, Total> largeBySensor = new ConcurrentHashMap<>();
   private volatile boolean stopped;
+  private final AtomicReference<Exception> failure = new AtomicReference<>();
   private volatile int[] partitions = new int[0];
 
   /** A workload whose event time advances {@code step} per reading. */
@@ -84,7 +86,7 @@ final class Workload implements AutoCloseable {
     for (long i = 0; i < count; i++) {
       produceOne();
     }
-    producer.flush();
+    flush();
   }
 
   /** Produces about {@code perSecond} readings a second until {@link #stop()}. */
@@ -97,7 +99,7 @@ final class Workload implements AutoCloseable {
         produceOne();
         sent++;
       }
-      producer.flush();
+      flush();
       try {
         Thread.sleep(10); // pacing a producer loop, not waiting for a condition
       } catch (InterruptedException e) {
@@ -105,7 +107,20 @@ final class Workload implements AutoCloseable {
         return;
       }
     }
+    flush();
+  }
+
+  /**
+   * Waits until every reading sent so far is written.
+   *
+   * @throws IllegalStateException if one was not: the test's expectations count it
+   */
+  private void flush() {
     producer.flush();
+    Exception error = failure.get();
+    if (error != null) {
+      throw new IllegalStateException("A reading of the workload was not written: " + error, error);
+    }
   }
 
   void stop() {
@@ -129,7 +144,12 @@ final class Workload implements AutoCloseable {
         only.length == 0 ? null : only[Math.floorMod(sensor.hashCode(), only.length)];
     producer.send(
         new ProducerRecord<>(
-            SiteReadings.READINGS.topic(), partition, time.toEpochMilli(), sensor, reading));
+            SiteReadings.READINGS.topic(), partition, time.toEpochMilli(), sensor, reading),
+        (written, error) -> {
+          if (error != null) {
+            failure.compareAndSet(null, error);
+          }
+        });
     if (bytes < 0) {
       return;
     }
