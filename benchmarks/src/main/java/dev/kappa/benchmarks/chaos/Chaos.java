@@ -8,6 +8,7 @@ import dev.kappa.benchmarks.internal.JsonHttp;
 import dev.kappa.benchmarks.internal.Options;
 import dev.kappa.benchmarks.internal.Polling;
 import dev.kappa.benchmarks.internal.ResultsFile;
+import dev.kappa.benchmarks.internal.Topics;
 import dev.kappa.embedded.EmbeddedKafka;
 import dev.kappa.examples.networkusage.NetworkUsageJob;
 import dev.kappa.reprocessing.JobVersion;
@@ -32,7 +33,6 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -170,14 +170,12 @@ public final class Chaos {
   private void createSources() {
     try (Admin admin =
         Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-      List<NewTopic> topics = new ArrayList<>();
-      for (String topic :
-          List.of(NetworkUsageJob.USAGE_EVENTS.topic(), NetworkUsageJob.NODE_ALARMS.topic())) {
-        topics.add(new NewTopic(topic, 4, (short) 1).configs(Map.of("retention.ms", "-1")));
-      }
-      admin.createTopics(topics).all().get(60, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new IllegalStateException("Cannot create the source topics", e);
+      // Ready for the producers once created: every partition's leader takes writes.
+      Topics.create(
+          admin,
+          List.of(NetworkUsageJob.USAGE_EVENTS.topic(), NetworkUsageJob.NODE_ALARMS.topic()),
+          4,
+          Map.of("retention.ms", "-1"));
     }
   }
 
