@@ -4,6 +4,7 @@ import dev.kappa.reprocessing.internal.AlignmentCheck;
 import dev.kappa.reprocessing.internal.CatchUpChecker;
 import dev.kappa.reprocessing.internal.CatchUpWait;
 import dev.kappa.reprocessing.internal.ClientSettings;
+import dev.kappa.reprocessing.internal.FirstVersions;
 import dev.kappa.reprocessing.internal.ReplayMetrics;
 import dev.kappa.reprocessing.internal.Retirer;
 import dev.kappa.reprocessing.internal.VersionLifecycle;
@@ -14,7 +15,6 @@ import dev.kappa.reprocessing.registry.CommandRefusedException;
 import dev.kappa.reprocessing.registry.JobHistory;
 import dev.kappa.reprocessing.registry.Registry;
 import dev.kappa.reprocessing.registry.RegistryCommand;
-import dev.kappa.reprocessing.replay.MissingSourcesException;
 import dev.kappa.reprocessing.replay.ReplayPlan;
 import dev.kappa.reprocessing.replay.ReplayProgress;
 import dev.kappa.reprocessing.replay.internal.SharedPositions;
@@ -36,9 +36,6 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -82,9 +79,6 @@ public final class JobHost implements AutoCloseable, ServingVersions {
 
   private static final Logger log = LoggerFactory.getLogger(JobHost.class);
 
-  /** How often a host asks whether the source topics of a job that waits for them exist. */
-  public static final Duration FIRST_VERSION_RETRY = Duration.ofSeconds(5);
-
   private final JobConfig config;
   private final Map<String, SortedMap<Integer, KappaJob>> catalog;
   private final ReplaySettings settings;
@@ -101,8 +95,7 @@ public final class JobHost implements AutoCloseable, ServingVersions {
   private volatile @Nullable SharedPositions positions;
   private volatile @Nullable VersionLifecycle lifecycle;
   private volatile @Nullable CatchUpChecker checker;
-  private final Map<String, String> waitingForSources = new ConcurrentHashMap<>();
-  private @Nullable ScheduledExecutorService firstVersionRetries;
+  private volatile @Nullable FirstVersions firstVersions;
 
   private JobHost(Builder builder) {
     this.config = builder.config;
@@ -166,88 +159,31 @@ public final class JobHost implements AutoCloseable, ServingVersions {
     checker.start();
     log.info("Host {} started with jobs {}", instance, catalog.keySet());
     if (startFirstVersions) {
-      catalog.keySet().forEach(this::startFirstVersion);
-      if (!waitingForSources.isEmpty()) {
-        retryFirstVersions();
-      }
+      Map<String, Integer> firsts = new TreeMap<>();
+      catalog.forEach((job, versions) -> firsts.put(job, versions.firstKey()));
+      FirstVersions first =
+          this.firstVersions =
+              new FirstVersions(
+                  instance,
+                  firsts,
+                  registry::history,
+                  // The first version serves the log as it is retained: there is no older version
+                  // to match.
+                  (job, number) ->
+                      startVersion(job, number, StartOptions.defaults().acceptingPartialHistory()));
+      first.startAll();
     }
     return this;
   }
 
   /**
-   * Starts the first version of {@code job} if the registry lists no version of the job. If its
-   * source topics do not exist, notes so in {@link #waitingForSources()} instead: the other jobs
-   * run meanwhile.
-   *
-   * @return whether the job needs no more starting: it started, or the registry lists a version
-   */
-  private boolean startFirstVersion(String job) {
-    int first = catalog.get(job).firstKey();
-    if (!Objects.requireNonNull(registry).history(job).versions().isEmpty()) {
-      waitingForSources.remove(job);
-      return true;
-    }
-    try {
-      // The first version serves the log as it is retained: there is no older version to match.
-      startVersion(job, first, StartOptions.defaults().acceptingPartialHistory());
-    } catch (CommandRefusedException e) {
-      // Another instance started a version of the job first; the registry brings it here.
-      log.info("Host {} does not start v{} of job '{}': {}", instance, first, job, e.getMessage());
-    } catch (MissingSourcesException e) {
-      if (waitingForSources.put(job, e.getMessage()) == null) {
-        log.warn(
-            "{}. Job '{}' waits for them, asking every {} s; the other jobs run meanwhile",
-            e.getMessage(),
-            job,
-            FIRST_VERSION_RETRY.toSeconds());
-      }
-      return false;
-    }
-    if (waitingForSources.remove(job) != null) {
-      log.info("The source topics of job '{}' exist now: it started", job);
-    }
-    return true;
-  }
-
-  /** Asks every {@link #FIRST_VERSION_RETRY} whether the jobs waiting for sources can start. */
-  private synchronized void retryFirstVersions() {
-    if (firstVersionRetries != null || closed) {
-      return;
-    }
-    ScheduledExecutorService retries =
-        firstVersionRetries =
-            Executors.newSingleThreadScheduledExecutor(
-                task -> {
-                  Thread thread = new Thread(task, "kappa-first-versions-" + instance);
-                  thread.setDaemon(true);
-                  return thread;
-                });
-    long seconds = FIRST_VERSION_RETRY.toSeconds();
-    retries.scheduleWithFixedDelay(
-        () -> {
-          for (String job : Set.copyOf(waitingForSources.keySet())) {
-            try {
-              startFirstVersion(job);
-            } catch (RuntimeException e) {
-              // Kafka unreachable, or closing: the next round asks again.
-              log.warn("Job '{}' still waits to start: {}", job, e.toString());
-            }
-          }
-          if (waitingForSources.isEmpty()) {
-            retries.shutdown();
-          }
-        },
-        seconds,
-        seconds,
-        TimeUnit.SECONDS);
-  }
-
-  /**
    * The jobs whose first version waits for its source topics to exist, each with the topics it
-   * waits for. The host asks every {@link #FIRST_VERSION_RETRY} and starts each once they exist.
+   * waits for (with {@link Builder#startingFirstVersions()}). The host asks again every 5 s and
+   * starts each once they exist.
    */
   public Map<String, String> waitingForSources() {
-    return Collections.unmodifiableSortedMap(new TreeMap<>(waitingForSources));
+    FirstVersions first = firstVersions;
+    return first == null ? Map.of() : first.waiting();
   }
 
   /** This host's name: its {@code application.server}, or a random name. */
@@ -282,7 +218,7 @@ public final class JobHost implements AutoCloseable, ServingVersions {
    * @return what the version replays
    * @throws dev.kappa.reprocessing.replay.IncompleteHistoryException if a source no longer holds
    *     its first records and {@code options} does not accept partial history
-   * @throws MissingSourcesException if a source topic does not exist
+   * @throws dev.kappa.reprocessing.replay.MissingSourcesException if a source topic does not exist
    * @throws CommandRefusedException if the version number was started before
    * @throws KappaException if this host does not have the version's code
    */
@@ -491,10 +427,8 @@ public final class JobHost implements AutoCloseable, ServingVersions {
   @Override
   public void close() {
     closed = true;
-    synchronized (this) {
-      if (firstVersionRetries != null) {
-        firstVersionRetries.shutdownNow();
-      }
+    if (firstVersions != null) {
+      firstVersions.close();
     }
     waits.forEach(CatchUpWait::abort);
     if (checker != null) {
