@@ -114,14 +114,18 @@ public final class PageViewsLoop {
     views.add(new PageView("ada", "", minute.plusSeconds(5)));
     try (KafkaProducer<String, PageView> producer =
         new KafkaProducer<>(producerConfig, new StringSerializer(), json.serializer())) {
+      // One at a time, each acknowledged: a topic just created may refuse a first write while
+      // its leader starts, and the producer's retry must not land behind the writes after it.
       for (PageView view : views) {
-        producer.send(
-            new ProducerRecord<>(
-                PageViewsJob.PAGE_VIEWS.topic(),
-                null,
-                view.time().toEpochMilli(),
-                view.user(),
-                view));
+        producer
+            .send(
+                new ProducerRecord<>(
+                    PageViewsJob.PAGE_VIEWS.topic(),
+                    null,
+                    view.time().toEpochMilli(),
+                    view.user(),
+                    view))
+            .get();
       }
     }
   }
